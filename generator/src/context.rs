@@ -1,0 +1,118 @@
+//! What every lowering step shares: the parsed document, the source map, and the list of
+//! diagnostics collected so far.
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::yaml::{SourceMap, escape_token};
+
+pub struct Ctx<'a> {
+    pub spec: &'a OpenAPI,
+    pub raw: &'a Value,
+    pub map: &'a SourceMap,
+    pub file: &'a str,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A JSON pointer one step below `base`.
+pub fn child(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_token(token))
+}
+
+impl<'a> Ctx<'a> {
+    fn push(&mut self, severity: Severity, pointer: &str, message: String) {
+        let position = self.map.locate(pointer);
+        self.diagnostics.push(Diagnostic {
+            severity,
+            file: self.file.to_string(),
+            pointer: pointer.to_string(),
+            line: position.map(|(line, _)| line),
+            column: position.map(|(_, column)| column),
+            message,
+        });
+    }
+
+    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Error, pointer, message.into());
+    }
+
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Warning, pointer, message.into());
+    }
+
+    /// The raw JSON node at `pointer` (`#/a/b`).
+    pub fn raw_at(&self, pointer: &str) -> Option<&'a Value> {
+        self.raw
+            .pointer(pointer.strip_prefix('#').unwrap_or(pointer))
+    }
+
+    /// A string property next to a node, read from the raw document (a `description` beside
+    /// a `$ref`, which the typed model drops).
+    pub fn raw_string(&self, pointer: &str, key: &str) -> Option<String> {
+        self.raw_at(pointer)?.get(key)?.as_str().map(str::to_string)
+    }
+
+    /// Follows a local reference of one component kind (`parameters`, `responses`, ...) to
+    /// its item, through chains of references. Reports and returns `None` when it dangles.
+    pub fn resolve<T>(
+        &mut self,
+        kind: &str,
+        item: &'a ReferenceOr<T>,
+        pointer: &str,
+        lookup: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, String)> {
+        let mut current = item;
+        let mut at = pointer.to_string();
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(value) => return Some((value, at)),
+                ReferenceOr::Reference { reference } => {
+                    let prefix = format!("#/components/{kind}/");
+                    let Some(name) = reference.strip_prefix(&prefix) else {
+                        self.error(
+                            &at,
+                            format!(
+                                "unsupported reference `{reference}`: expected a local reference of the form `{prefix}<name>`"
+                            ),
+                        );
+                        return None;
+                    };
+                    let name = unescape_token(name);
+                    let target = self
+                        .spec
+                        .components
+                        .as_ref()
+                        .and_then(|components| lookup(components).get(&name));
+                    let Some(target) = target else {
+                        self.error(
+                            &at,
+                            format!("dangling reference `{reference}`: no such {kind} component"),
+                        );
+                        return None;
+                    };
+                    at = child(&format!("#/components/{kind}"), &name);
+                    current = target;
+                }
+            }
+        }
+        self.error(
+            pointer,
+            format!("reference cycle through `{kind}` components"),
+        );
+        None
+    }
+}
+
+/// Undoes the escaping of one JSON pointer token.
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// A string extension (`x-...`) value.
+pub fn ext_str<'v>(
+    extensions: &'v indexmap::IndexMap<String, Value>,
+    key: &str,
+) -> Option<&'v str> {
+    extensions.get(key).and_then(Value::as_str)
+}

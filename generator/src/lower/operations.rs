@@ -1,0 +1,609 @@
+//! Paths and operations into resources (one per tag) with typed request builders.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use openapiv3::{
+    Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, StatusCode,
+};
+use serde_json::Value;
+
+use crate::context::{Ctx, child};
+use crate::lower::types::TypeSpace;
+use crate::model::{
+    Body, HttpMethod, Operation, Param, PathPart, PathPiece, Resource, Response, TypeRef,
+};
+use crate::naming::{self, Scope};
+
+/// Names a builder uses for itself; parameters take other names.
+const BUILDER_RESERVED: &[&str] = &["client", "body", "options", "send", "into_future"];
+
+/// Resource modules the crate defines itself.
+/// They are also methods of `Client` (the accessor of a resource has the module's name).
+const MODULE_RESERVED: &[&str] = &[
+    "api_key",
+    "base_url",
+    "builder",
+    "client",
+    "clone",
+    "error",
+    "execute",
+    "execute_empty",
+    "fmt",
+    "from_env",
+    "lib",
+    "main",
+    "new",
+    "prelude",
+    "raw",
+    "request",
+    "response",
+    "send",
+    "spec",
+    "types",
+    "url",
+];
+
+/// The operations of the spec, grouped by tag, sorted by module name.
+pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
+    let spec = ctx.spec;
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut modules = Scope::with_reserved(MODULE_RESERVED);
+    let mut module_of_tag: BTreeMap<String, String> = BTreeMap::new();
+
+    for (path, item) in &spec.paths.paths {
+        let path_pointer = child("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                ctx.error(
+                    &path_pointer,
+                    format!("path item references (`{reference}`) are not supported yet"),
+                );
+                continue;
+            }
+        };
+        for (method, http_method, operation) in operations_of(item) {
+            let pointer = child(&path_pointer, method);
+            let operation_id = match &operation.operation_id {
+                Some(id) if !id.trim().is_empty() => id.clone(),
+                _ => {
+                    let derived = derived_operation_id(method, path);
+                    ctx.warn(
+                        &pointer,
+                        format!(
+                            "operation has no `operationId`; it is named `{derived}` from its method and path"
+                        ),
+                    );
+                    derived
+                }
+            };
+            if let Some(previous) = operation_ids.get(&operation_id) {
+                ctx.error(
+                    &child(&pointer, "operationId"),
+                    format!("duplicate operationId `{operation_id}` (first used at {previous})"),
+                );
+                continue;
+            }
+            operation_ids.insert(operation_id.clone(), pointer.clone());
+
+            let tag = operation
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default".to_string());
+            let module = match module_of_tag.get(&tag) {
+                Some(module) => module.clone(),
+                None => {
+                    let module = naming::field_name(&tag);
+                    let module = match module.strip_prefix("r#") {
+                        Some(bare) => format!("{bare}_"),
+                        None => module,
+                    };
+                    let (module, _) = modules.claim(&module);
+                    module_of_tag.insert(tag.clone(), module.clone());
+                    module
+                }
+            };
+            let group = groups.entry(module.clone()).or_insert_with(|| Group {
+                tag: tag.clone(),
+                handle: naming::type_name(&tag),
+                methods: Scope::default(),
+                builders: Scope::with_reserved(&[]),
+                operations: Vec::new(),
+            });
+            if group.operations.is_empty() {
+                group.builders.claim(&group.handle.clone());
+            }
+            let method_name = method_name(&operation_id, &tag, &mut group.methods);
+            let (builder, _) = group.builders.claim(&naming::type_name(&operation_id));
+            let lowered = lower_operation(
+                ctx,
+                types,
+                OperationSite {
+                    path,
+                    item,
+                    operation,
+                    http_method,
+                    pointer: pointer.clone(),
+                    operation_id,
+                    method_name,
+                    builder,
+                },
+            );
+            if let Some(lowered) = lowered {
+                group.operations.push(lowered);
+            }
+        }
+    }
+
+    groups
+        .into_iter()
+        .map(|(module, group)| Resource {
+            doc: tag_description(ctx, &group.tag),
+            handle: group.handle,
+            module,
+            operations: group.operations,
+        })
+        .collect()
+}
+
+struct Group {
+    tag: String,
+    handle: String,
+    methods: Scope,
+    builders: Scope,
+    operations: Vec<Operation>,
+}
+
+struct OperationSite<'s> {
+    path: &'s str,
+    item: &'s PathItem,
+    operation: &'s SpecOperation,
+    http_method: HttpMethod,
+    pointer: String,
+    operation_id: String,
+    method_name: String,
+    builder: String,
+}
+
+fn operations_of(item: &PathItem) -> Vec<(&'static str, HttpMethod, &SpecOperation)> {
+    let all = [
+        ("get", HttpMethod::Get, &item.get),
+        ("put", HttpMethod::Put, &item.put),
+        ("post", HttpMethod::Post, &item.post),
+        ("delete", HttpMethod::Delete, &item.delete),
+        ("options", HttpMethod::Options, &item.options),
+        ("head", HttpMethod::Head, &item.head),
+        ("patch", HttpMethod::Patch, &item.patch),
+        ("trace", HttpMethod::Trace, &item.trace),
+    ];
+    all.into_iter()
+        .filter_map(|(name, method, op)| op.as_ref().map(|op| (name, method, op)))
+        .collect()
+}
+
+fn tag_description(ctx: &Ctx<'_>, tag: &str) -> Option<String> {
+    ctx.spec
+        .tags
+        .iter()
+        .find(|t| t.name == tag)
+        .and_then(|t| t.description.clone())
+}
+
+/// `get /emails/{email_id}` -> `get_emails_email_id`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let words: Vec<String> = path
+        .split('/')
+        .map(|segment| segment.trim_matches(|c| c == '{' || c == '}'))
+        .filter(|segment| !segment.is_empty())
+        .map(|segment| segment.to_snake_case())
+        .collect();
+    if words.is_empty() {
+        format!("{method}_root")
+    } else {
+        format!("{method}_{}", words.join("_"))
+    }
+}
+
+/// The method on the resource handle: the operation id without the words of its tag
+/// (`sendEmail` in `Emails` -> `send`), or the whole id when that leaves nothing or clashes.
+fn method_name(operation_id: &str, tag: &str, scope: &mut Scope) -> String {
+    let full = naming::field_name(operation_id);
+    let words: Vec<String> = naming::bare(&full).split('_').map(str::to_string).collect();
+    let tag_snake = naming::bare(&naming::field_name(tag)).to_string();
+    let tag_words: Vec<&str> = tag_snake.split('_').collect();
+    let mut short = None;
+    let count = tag_words.len();
+    if count > 0 && count <= words.len() {
+        for start in 0..=(words.len() - count) {
+            let Some(window) = words.get(start..start + count) else {
+                continue;
+            };
+            let matches = window
+                .iter()
+                .zip(&tag_words)
+                .enumerate()
+                .all(|(i, (w, t))| {
+                    let last = i + 1 == count;
+                    w == t || (last && (naming::singular(w) == naming::singular(t)))
+                });
+            if matches {
+                let rest: Vec<&str> = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i < start || *i >= start + count)
+                    .map(|(_, w)| w.as_str())
+                    .collect();
+                if !rest.is_empty() {
+                    short = Some(naming::field_name(&rest.join("_")));
+                }
+                break;
+            }
+        }
+    }
+    if let Some(short) = short {
+        if !scope.is_taken(&short) {
+            return scope.claim(&short).0;
+        }
+    }
+    scope.claim(&full).0
+}
+
+fn lower_operation<'a>(
+    ctx: &mut Ctx<'a>,
+    types: &mut TypeSpace,
+    site: OperationSite<'a>,
+) -> Option<Operation> {
+    let OperationSite {
+        path,
+        item,
+        operation,
+        http_method,
+        pointer,
+        operation_id,
+        method_name,
+        builder,
+    } = site;
+    let pointer = pointer.as_str();
+    let errors_before = ctx.diagnostics.len();
+
+    // Parameters: the path item's, overridden by the operation's of the same name and place.
+    let mut collected: Vec<(&Parameter, String)> = Vec::new();
+    let path_pointer = child("#/paths", path);
+    let sources = [
+        (&item.parameters, child(&path_pointer, "parameters")),
+        (&operation.parameters, child(pointer, "parameters")),
+    ];
+    for (list, list_pointer) in sources {
+        for (index, parameter) in list.iter().enumerate() {
+            let at = child(&list_pointer, &index.to_string());
+            let Some((parameter, at)) =
+                ctx.resolve("parameters", parameter, &at, |c| &c.parameters)
+            else {
+                continue;
+            };
+            let data = parameter.parameter_data_ref();
+            let same = |(p, _): &(&Parameter, String)| {
+                p.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+            };
+            collected.retain(|entry| !same(entry));
+            collected.push((parameter, at));
+        }
+    }
+
+    let mut names = Scope::with_reserved(BUILDER_RESERVED);
+    let mut path_params = Vec::new();
+    let mut query_params = Vec::new();
+    let mut header_params = Vec::new();
+    let mut idempotency_key = None;
+    for (parameter, at) in collected {
+        let data = parameter.parameter_data_ref();
+        let (name, _) = names.claim(&naming::field_name(&data.name));
+        let hint = format!("{builder}{}", naming::type_name(naming::bare(&name)));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                types.type_of(ctx, schema, &hint, &child(&at, "schema"))
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                ctx.warn(
+                    &at,
+                    "a parameter described by `content` is sent as a string".to_string(),
+                );
+                TypeRef::String
+            }
+        };
+        let explode = data.explode.unwrap_or(true);
+        let mut lowered = Param {
+            name,
+            wire_name: data.name.clone(),
+            doc: data.description.clone(),
+            ty,
+            required: data.required,
+            explode,
+        };
+        match parameter {
+            Parameter::Path { .. } => {
+                lowered.required = true;
+                path_params.push(lowered);
+            }
+            Parameter::Query { style, .. } => {
+                if !matches!(style, QueryStyle::Form) {
+                    ctx.warn(
+                        &at,
+                        "only the `form` style is supported for query parameters; sent as `form`",
+                    );
+                }
+                query_params.push(lowered);
+            }
+            Parameter::Header { .. } => {
+                if is_reserved_header(&data.name) {
+                    ctx.error(
+                        &child(&at, "name"),
+                        format!(
+                            "header parameter `{}` is one the client sets itself; OpenAPI says such parameters are ignored, remove it",
+                            data.name
+                        ),
+                    );
+                    continue;
+                }
+                let marked = data
+                    .extensions
+                    .get("x-idempotency-key")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                if marked || data.name.eq_ignore_ascii_case("idempotency-key") {
+                    idempotency_key = Some(data.name.clone());
+                }
+                header_params.push(lowered);
+            }
+            Parameter::Cookie { .. } => {
+                ctx.warn(
+                    &at,
+                    format!(
+                        "cookie parameter `{}` is not supported yet and is left out",
+                        data.name
+                    ),
+                );
+            }
+        }
+    }
+
+    let segments = parse_path(ctx, path, &path_pointer, &path_params);
+    let body = request_body(ctx, types, operation, pointer, &builder);
+    let response = success_response(ctx, types, operation, pointer, &builder);
+
+    if ctx
+        .diagnostics
+        .iter()
+        .skip(errors_before)
+        .any(|d| d.severity == crate::Severity::Error)
+    {
+        return None;
+    }
+    Some(Operation {
+        method_name,
+        builder,
+        operation_id,
+        summary: operation.summary.clone(),
+        description: operation.description.clone(),
+        deprecated: operation.deprecated,
+        http_method,
+        path: segments,
+        path_template: path.to_string(),
+        path_params,
+        query_params,
+        header_params,
+        body,
+        response,
+        idempotency_key,
+    })
+}
+
+/// Headers that OpenAPI says are ignored as parameters, or that the client owns.
+fn is_reserved_header(name: &str) -> bool {
+    [
+        "accept",
+        "content-type",
+        "authorization",
+        "content-length",
+        "host",
+    ]
+    .iter()
+    .any(|reserved| name.eq_ignore_ascii_case(reserved))
+}
+
+/// Splits `/domains/{domain_id}/verify` into segments of literal text and parameters, and
+/// checks that every template parameter is declared.
+fn parse_path(ctx: &mut Ctx<'_>, path: &str, pointer: &str, params: &[Param]) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let mut pieces = Vec::new();
+        let mut rest = segment;
+        while !rest.is_empty() {
+            match rest.find('{') {
+                Some(open) => {
+                    if open > 0 {
+                        pieces.push(PathPiece::Literal(
+                            rest.get(..open).unwrap_or("").to_string(),
+                        ));
+                    }
+                    let after = rest.get(open + 1..).unwrap_or("");
+                    let Some(close) = after.find('}') else {
+                        ctx.error(pointer, format!("unclosed `{{` in path template `{path}`"));
+                        return parts;
+                    };
+                    let name = after.get(..close).unwrap_or("");
+                    match params.iter().find(|p| p.wire_name == name) {
+                        Some(param) => pieces.push(PathPiece::Param(param.name.clone())),
+                        None => ctx.error(
+                            pointer,
+                            format!(
+                                "path template parameter `{{{name}}}` has no matching `in: path` parameter"
+                            ),
+                        ),
+                    }
+                    rest = after.get(close + 1..).unwrap_or("");
+                }
+                None => {
+                    pieces.push(PathPiece::Literal(rest.to_string()));
+                    rest = "";
+                }
+            }
+        }
+        parts.push(PathPart { pieces });
+    }
+    for param in params {
+        if !path.contains(&format!("{{{}}}", param.wire_name)) {
+            ctx.warn(
+                pointer,
+                format!(
+                    "path parameter `{}` does not appear in the path template",
+                    param.wire_name
+                ),
+            );
+        }
+    }
+    parts
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn request_body<'a>(
+    ctx: &mut Ctx<'a>,
+    types: &mut TypeSpace,
+    operation: &'a SpecOperation,
+    pointer: &str,
+    builder: &str,
+) -> Option<Body> {
+    let body = operation.request_body.as_ref()?;
+    let at = child(pointer, "requestBody");
+    let (body, at) = ctx.resolve("requestBodies", body, &at, |c| &c.request_bodies)?;
+    let json = body.content.iter().find(|(media, _)| is_json(media));
+    let Some((media, content)) = json else {
+        let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        ctx.error(
+            &child(&at, "content"),
+            format!(
+                "request bodies of type {} are not supported yet (only JSON)",
+                kinds.join(", ")
+            ),
+        );
+        return None;
+    };
+    let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
+    let ty = match &content.schema {
+        Some(schema) => types.type_of(ctx, schema, &format!("{builder}Request"), &schema_pointer),
+        None => TypeRef::Json,
+    };
+    Some(Body {
+        ty,
+        required: body.required,
+        doc: body.description.clone(),
+    })
+}
+
+fn success_response<'a>(
+    ctx: &mut Ctx<'a>,
+    types: &mut TypeSpace,
+    operation: &'a SpecOperation,
+    pointer: &str,
+    builder: &str,
+) -> Response {
+    let responses_pointer = child(pointer, "responses");
+    let success = operation
+        .responses
+        .responses
+        .iter()
+        .filter_map(|(code, response)| match code {
+            StatusCode::Code(n) if (200..300).contains(n) => Some((*n, code, response)),
+            StatusCode::Range(2) => Some((299, code, response)),
+            _ => None,
+        })
+        .min_by_key(|(n, _, _)| *n);
+    let Some((status, code, response)) = success else {
+        return Response {
+            status: None,
+            ty: None,
+            doc: None,
+        };
+    };
+    let at = child(&responses_pointer, &code.to_string());
+    let Some((response, at)) = ctx.resolve("responses", response, &at, |c| &c.responses) else {
+        return Response {
+            status: None,
+            ty: None,
+            doc: None,
+        };
+    };
+    let json = response.content.iter().find(|(media, _)| is_json(media));
+    let ty = match json {
+        Some((media, content)) => match &content.schema {
+            Some(schema) => {
+                let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
+                Some(types.type_of(ctx, schema, &format!("{builder}Response"), &schema_pointer))
+            }
+            None => Some(TypeRef::Json),
+        },
+        None => {
+            if !response.content.is_empty() {
+                ctx.warn(
+                    &child(&at, "content"),
+                    "non-JSON response bodies are not decoded yet; the call returns no body",
+                );
+            }
+            None
+        }
+    };
+    Response {
+        status: (status != 299).then_some(status),
+        ty,
+        doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_drop_the_tag() {
+        let mut scope = Scope::default();
+        assert_eq!(method_name("sendEmail", "Emails", &mut scope), "send");
+        assert_eq!(
+            method_name("sendBatchEmails", "Emails", &mut scope),
+            "send_batch"
+        );
+        assert_eq!(method_name("listApiKeys", "API Keys", &mut scope), "list");
+        assert_eq!(
+            method_name("deleteApiKey", "API Keys", &mut scope),
+            "delete"
+        );
+        // `send` is taken: the whole id is used.
+        assert_eq!(
+            method_name("sendEmails", "Emails", &mut scope),
+            "send_emails"
+        );
+        assert_eq!(method_name("emails", "Emails", &mut scope), "emails");
+    }
+
+    #[test]
+    fn derived_ids_are_stable() {
+        assert_eq!(
+            derived_operation_id("get", "/emails/{email_id}"),
+            "get_emails_email_id"
+        );
+        assert_eq!(derived_operation_id("post", "/"), "post_root");
+    }
+}

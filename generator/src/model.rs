@@ -1,0 +1,241 @@
+//! The intermediate model: plain data lowered from the spec, sorted and named, with no token
+//! streams. Emission reads only this.
+
+/// Everything the emitter needs to know about one API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub crate_name: String,
+    pub crate_version: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub api_version: String,
+    pub spec_path: String,
+    pub regenerate_command: String,
+    pub base_url: Option<String>,
+    pub base_url_env: Option<String>,
+    pub auth: Auth,
+    pub rate_limit: Option<RateLimit>,
+    pub errors: Option<ErrorModel>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operation groups, sorted by module name.
+    pub resources: Vec<Resource>,
+    /// Example programs from `x-codeSamples` with `lang: Rust`, sorted by file stem.
+    pub examples: Vec<Example>,
+}
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer {
+        env: Option<String>,
+    },
+    /// The key in a request header of its own.
+    ApiKeyHeader {
+        header: String,
+        env: Option<String>,
+    },
+}
+
+/// The default request rate the spec declares (`x-rate-limit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub window_seconds: u32,
+}
+
+/// How the API reports errors in response bodies.
+#[derive(Debug, Clone)]
+pub struct ErrorModel {
+    /// The type of error bodies.
+    pub body: String,
+    /// Wire name of the property that holds the machine-readable code.
+    pub code_property: Option<String>,
+    /// Wire name of the property that holds the human-readable message.
+    pub message_property: Option<String>,
+    /// The enum of codes, when the spec gives one.
+    pub code_type: Option<String>,
+    /// Wire values of the codes worth retrying.
+    pub retryable_codes: Vec<String>,
+    /// Statuses whose shared response says a body without a known code may be retried.
+    pub retryable_statuses: Vec<u16>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum with a catch-all variant for values this client does not know.
+    Enum(Enum),
+    /// A name for another type (`type Name = ...;`).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Every field has a `Default`, so the struct derives it.
+    pub default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// The field's type leads back to the struct that holds it: box it.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub wire: String,
+    pub doc: Option<String>,
+}
+
+/// A type as used in a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    String,
+    Integer(IntWidth),
+    Number,
+    Boolean,
+    /// Any JSON value.
+    Json,
+    Named(String),
+    Vec(Box<TypeRef>),
+    /// A JSON object with string keys.
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IntWidth {
+    I32,
+    I64,
+}
+
+/// Operations that share a tag: one module, one handle (`client.emails()`).
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Module and accessor name (`emails`).
+    pub module: String,
+    /// Handle type (`Emails`).
+    pub handle: String,
+    pub doc: Option<String>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Method on the resource handle (`send`).
+    pub method_name: String,
+    /// Request builder type (`SendEmail`).
+    pub builder: String,
+    pub operation_id: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub http_method: HttpMethod,
+    /// The path template split into literal text and parameters.
+    pub path: Vec<PathPart>,
+    pub path_template: String,
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub header_params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: Response,
+    /// Name of the header parameter that carries an idempotency key, if any.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_upper(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// One segment of a path: a sequence of literal text and parameter pieces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPart {
+    pub pieces: Vec<PathPiece>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPiece {
+    Literal(String),
+    /// Rust name of the parameter.
+    Param(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub wire_name: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// For arrays in a query: repeat the name (`explode: true`, the default) or join with commas.
+    pub explode: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// What a successful call gives back.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: Option<u16>,
+    /// `None`: no body to decode (204, or no JSON content).
+    pub ty: Option<TypeRef>,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// File stem under `examples/`.
+    pub name: String,
+    pub source: String,
+}

@@ -1,0 +1,214 @@
+//! `cargo xtask`: repository chores. Run `cargo xtask --help` for usage.
+
+mod codegen;
+mod diff;
+
+use std::process::ExitCode;
+
+use codegen::{Mode, Report};
+
+const USAGE: &str = "\
+Usage:
+  cargo xtask codegen [--check]
+      Generate generated/<stem>/ from every spec/*.yaml, *.yml and *.json,
+      deleting what is no longer generated. With --check, write nothing and
+      fail if generated/ is stale.
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check]
+      Generate one crate from any spec file into DIR (nothing there is deleted).
+";
+
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Help,
+    Codegen { mode: Mode, single: Option<Single> },
+}
+
+/// `--spec FILE --out DIR [--name CRATE]`.
+#[derive(Debug, PartialEq, Eq)]
+struct Single {
+    spec: String,
+    out: String,
+    name: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args: Result<Vec<String>, String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string()
+                .map_err(|arg| format!("argument is not valid UTF-8: {}", arg.to_string_lossy()))
+        })
+        .collect();
+    let command = match args.and_then(parse_args) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mode, result) = match command {
+        Command::Help => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Command::Codegen { mode, single: None } => {
+            (mode, codegen::codegen(&codegen::workspace_root(), mode))
+        }
+        Command::Codegen {
+            mode,
+            single: Some(single),
+        } => (
+            mode,
+            codegen::codegen_spec(&single.spec, &single.out, single.name.as_deref(), mode),
+        ),
+    };
+    match result {
+        Ok(report) => print_report(&report, mode),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_args(args: Vec<String>) -> Result<Command, String> {
+    let mut args = args.into_iter();
+    match args.next().as_deref() {
+        Some("codegen") => {}
+        Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some(other) => return Err(format!("unknown command `{other}`")),
+        None => return Err("no command given".into()),
+    }
+    let (mut check, mut spec, mut out, mut name) = (false, None, None, None);
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let slot = match flag {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--check" if inline.is_none() => {
+                check = true;
+                continue;
+            }
+            "--spec" => &mut spec,
+            "--out" => &mut out,
+            "--name" => &mut name,
+            _ => return Err(format!("unexpected argument `{arg}`")),
+        };
+        let value = match inline.or_else(|| args.next()) {
+            Some(value) if !value.is_empty() => value,
+            _ => return Err(format!("`{flag}` needs a value")),
+        };
+        if slot.replace(value).is_some() {
+            return Err(format!("`{flag}` given twice"));
+        }
+    }
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let single = match (spec, out, name) {
+        (Some(spec), Some(out), name) => Some(Single { spec, out, name }),
+        (None, None, None) => None,
+        (None, None, Some(_)) => return Err("`--name` needs `--spec` and `--out`".into()),
+        _ => return Err("`--spec` and `--out` go together".into()),
+    };
+    Ok(Command::Codegen { mode, single })
+}
+
+/// Prints diagnostics to stderr and results to stdout; the exit code says
+/// whether every spec generated and (in check mode) nothing is stale.
+fn print_report(report: &Report, mode: Mode) -> ExitCode {
+    for krate in &report.crates {
+        let Ok(summary) = &krate.result else { continue };
+        for warning in &summary.warnings {
+            eprintln!("{warning}");
+        }
+        if mode == Mode::Write {
+            println!(
+                "{}: {} operations, {} types, {} files, {} ms -> {}",
+                summary.crate_name,
+                summary.stats.operations,
+                summary.stats.types,
+                summary.files,
+                summary.elapsed.as_millis(),
+                krate.out,
+            );
+        }
+    }
+    for removed in &report.removed {
+        println!("removed {removed} (its spec is gone)");
+    }
+    eprint!("{}", report.errors_text());
+    if mode == Mode::Check {
+        print!("{}", report.check_text());
+    }
+    let failed = report.crates.iter().filter(|c| c.result.is_err()).count();
+    if failed > 0 {
+        eprintln!(
+            "error: {failed} of {} specs failed to generate",
+            report.crates.len()
+        );
+    }
+    if report.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, String> {
+        parse_args(args.iter().map(|a| a.to_string()).collect())
+    }
+
+    #[test]
+    fn parses_commands() {
+        let workspace = |mode| Command::Codegen { mode, single: None };
+        assert_eq!(parse(&["codegen"]), Ok(workspace(Mode::Write)));
+        assert_eq!(parse(&["codegen", "--check"]), Ok(workspace(Mode::Check)));
+        assert_eq!(parse(&["--help"]), Ok(Command::Help));
+        assert_eq!(parse(&["codegen", "-h"]), Ok(Command::Help));
+        assert_eq!(
+            parse(&["codegen", "--out=o", "--check", "--spec", "s.yaml"]),
+            Ok(Command::Codegen {
+                mode: Mode::Check,
+                single: Some(Single {
+                    spec: "s.yaml".into(),
+                    out: "o".into(),
+                    name: None
+                }),
+            })
+        );
+        assert_eq!(
+            parse(&["codegen", "--spec", "s", "--out", "o", "--name", "n"]),
+            Ok(Command::Codegen {
+                mode: Mode::Write,
+                single: Some(Single {
+                    spec: "s".into(),
+                    out: "o".into(),
+                    name: Some("n".into())
+                }),
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        for bad in [
+            &[][..],
+            &["bench"],
+            &["codegen", "--frobnicate"],
+            &["codegen", "--check=yes"],
+            &["codegen", "--spec"],
+            &["codegen", "--spec", "s"],
+            &["codegen", "--out", "o"],
+            &["codegen", "--name", "n"],
+            &["codegen", "--spec", "a", "--spec", "b", "--out", "o"],
+            &["codegen", "--spec=", "--out", "o"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}
