@@ -38,6 +38,14 @@ pub struct YamlError {
     pub column: usize,
 }
 
+/// Deeper nesting than this is refused: no real spec comes near it, and it keeps recursive
+/// code further on from running out of stack.
+const MAX_DEPTH: usize = 128;
+
+/// How many nodes aliases may copy in all, against documents built to explode ("billion
+/// laughs").
+const MAX_ALIAS_NODES: usize = 1_000_000;
+
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -99,7 +107,9 @@ struct Builder {
     stack: Vec<Frame>,
     /// Reference tokens from the root to the node being built.
     path: Vec<String>,
-    anchors: HashMap<usize, Value>,
+    /// Anchored values with their node counts.
+    anchors: HashMap<usize, (Value, usize)>,
+    alias_nodes: usize,
     documents: Vec<Value>,
     second_document_line: Option<usize>,
     source_map: SourceMap,
@@ -162,7 +172,8 @@ impl Builder {
     /// Puts a finished node into its parent (or makes it a document).
     fn finish_node(&mut self, value: Value, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, value.clone());
+            let count = node_count(&value);
+            self.anchors.insert(anchor, (value.clone(), count));
         }
         match self.stack.last_mut() {
             Some(Frame::Sequence { items, .. }) => {
@@ -231,10 +242,18 @@ impl MarkedEventReceiver for Builder {
                 self.finish_node(value, anchor);
             }
             Event::Alias(id) => {
-                let Some(value) = self.anchors.get(&id).cloned() else {
+                let Some((value, count)) = self.anchors.get(&id).cloned() else {
                     self.fail("alias to an unknown anchor".to_string(), mark);
                     return;
                 };
+                self.alias_nodes = self.alias_nodes.saturating_add(count);
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    self.fail(
+                        format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                        mark,
+                    );
+                    return;
+                }
                 if self.in_key_position() {
                     let key = match value {
                         Value::String(s) => s,
@@ -250,6 +269,13 @@ impl MarkedEventReceiver for Builder {
                 if self.in_key_position() {
                     self.fail(
                         "a mapping key must be a scalar, not a sequence or mapping".to_string(),
+                        mark,
+                    );
+                    return;
+                }
+                if self.stack.len() >= MAX_DEPTH {
+                    self.fail(
+                        format!("the document is nested more than {MAX_DEPTH} levels deep"),
                         mark,
                     );
                     return;
@@ -286,6 +312,21 @@ impl MarkedEventReceiver for Builder {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
     }
+}
+
+/// Nodes in a value, counted without recursion.
+fn node_count(value: &Value) -> usize {
+    let mut count = 0usize;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        count += 1;
+        match node {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(entries) => stack.extend(entries.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Applies YAML merge keys (`<<: *anchor`): entries of the merged mapping that the mapping
@@ -426,6 +467,23 @@ mod tests {
         );
         let syntax = parse("a: [1, 2\nb: 3\n").err().map(|e| e.line);
         assert!(syntax.is_some());
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let deep = parse(&deep).err().map(|e| e.message);
+        assert_eq!(
+            deep.as_deref(),
+            Some("the document is nested more than 128 levels deep")
+        );
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..8 {
+            let previous = level - 1;
+            let refs = vec![format!("*a{previous}"); 10].join(", ");
+            bomb.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let bomb = parse(&bomb).err().map(|e| e.message);
+        assert_eq!(
+            bomb.as_deref(),
+            Some("aliases expand to more than 1000000 nodes")
+        );
         let empty = parse("").err().map(|e| e.message);
         assert_eq!(
             empty.as_deref(),

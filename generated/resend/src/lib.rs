@@ -31,29 +31,18 @@
 #![forbid(unsafe_code)]
 
 mod client;
-
 mod error;
-
 mod request;
-
 mod response;
 
 pub mod spec;
-
 pub mod types;
-
 pub mod api_keys;
-
 pub mod broadcasts;
-
 pub mod contacts;
-
 pub mod domains;
-
 pub mod emails;
-
 pub mod segments;
-
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};

@@ -22,7 +22,7 @@ pub const API_KEY_ENV: Option<&str> = Some("RESEND_API_KEY");
 pub const REQUIRES_API_KEY: bool = true;
 
 /// The default request rate the spec declares: so many requests per so many seconds.
-pub const DEFAULT_RATE_LIMIT: Option<(u32, u32)> = Some((2u32, 1u32));
+pub const DEFAULT_RATE_LIMIT: Option<(u32, u32)> = Some((2, 1));
 
 /// Puts the credentials on a request, the way the spec's security scheme says.
 pub(crate) fn authorize(
@@ -60,7 +60,7 @@ impl Client {
     }
 }
 
-///The machine-readable code of an error response, from the spec's catalog.
+/// The machine-readable code of an error response, from the spec's catalog.
 pub type ErrorCode = crate::types::ErrorCode;
 
 /// Property of an error body that holds the code.
@@ -80,7 +80,7 @@ pub const RETRYABLE_CODES: &[&str] = &[
 
 /// Statuses whose responses the spec marks as worth retrying when the body carries
 /// no known code.
-pub const RETRYABLE_STATUSES: &[u16] = &[429u16];
+pub const RETRYABLE_STATUSES: &[u16] = &[429];
 
 /// Code and message read from an error body.
 #[derive(Debug, Default)]

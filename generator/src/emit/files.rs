@@ -176,6 +176,17 @@ pub fn readme(api: &Api) -> String {
             "Requests go to `{url}` by default, over HTTPS only.\n"
         );
     }
+    if !api.examples.is_empty() {
+        let _ = writeln!(text, "## Examples\n");
+        for example in &api.examples {
+            let _ = writeln!(
+                text,
+                "- `examples/{name}.rs`: `cargo run --example {name}`",
+                name = example.name
+            );
+        }
+        let _ = writeln!(text);
+    }
     let _ = writeln!(text, "## Operations\n");
     let _ = writeln!(text, "| call | request | summary |");
     let _ = writeln!(text, "| --- | --- | --- |");

@@ -28,13 +28,13 @@ pub fn space_items(text: &str) -> Result<String, String> {
 }
 
 fn items(items: &[Item], breaks: &mut BTreeSet<usize>) {
-    let mut previous_was_use = false;
+    let mut previous = None;
     for (index, item) in items.iter().enumerate() {
-        let is_use = matches!(item, Item::Use(_));
-        if index > 0 && !(is_use && previous_was_use) {
+        let group = group(item);
+        if index > 0 && (group.is_none() || group != previous) {
             breaks.insert(start(item_attrs(item), item.span()));
         }
-        previous_was_use = is_use;
+        previous = group;
         match item {
             Item::Impl(block) => {
                 for (index, inner) in block.items.iter().enumerate() {
@@ -57,6 +57,20 @@ fn items(items: &[Item], breaks: &mut BTreeSet<usize>) {
             }
             _ => {}
         }
+    }
+}
+
+/// Items that stand together without blank lines: runs of imports, of re-exports, and of
+/// module declarations.
+fn group(item: &Item) -> Option<u8> {
+    match item {
+        Item::Use(u) if matches!(u.vis, syn::Visibility::Inherited) => Some(0),
+        Item::Use(_) => Some(1),
+        Item::Mod(m) if m.content.is_none() && matches!(m.vis, syn::Visibility::Inherited) => {
+            Some(2)
+        }
+        Item::Mod(m) if m.content.is_none() => Some(3),
+        _ => None,
     }
 }
 
@@ -118,11 +132,11 @@ mod tests {
 
     #[test]
     fn items_and_methods_are_separated_but_uses_stay_together() -> Result<(), String> {
-        let text = "//! Docs.\nuse a::b;\nuse c::d;\n/// A thing.\npub struct S;\nimpl S {\n    fn a() {}\n    /// B.\n    fn b() {}\n}\n";
+        let text = "//! Docs.\nuse a::b;\nuse c::d;\nmod m;\nmod n;\npub mod p;\npub use p::Q;\n/// A thing.\npub struct S;\nimpl S {\n    fn a() {}\n    /// B.\n    fn b() {}\n}\n";
         let spaced = space_items(text)?;
         assert_eq!(
             spaced,
-            "//! Docs.\n\nuse a::b;\nuse c::d;\n\n/// A thing.\npub struct S;\n\nimpl S {\n    fn a() {}\n\n    /// B.\n    fn b() {}\n}\n"
+            "//! Docs.\n\nuse a::b;\nuse c::d;\n\nmod m;\nmod n;\n\npub mod p;\n\npub use p::Q;\n\n/// A thing.\npub struct S;\n\nimpl S {\n    fn a() {}\n\n    /// B.\n    fn b() {}\n}\n"
         );
         Ok(())
     }

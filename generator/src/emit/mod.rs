@@ -80,12 +80,21 @@ fn format_tokens(tokens: TokenStream) -> Result<String, String> {
     layout::space_items(&prettyplease::unparse(&file))
 }
 
-/// An identifier from a name the naming step made (raw identifiers included).
+/// An identifier from a name the naming step made (raw identifiers included). The naming
+/// step only makes valid identifiers; should one slip through, it is replaced rather than
+/// allowed to panic inside `proc_macro2`.
 pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
+    let parsed = match name.strip_prefix("r#") {
+        Some(raw) => syn::parse_str::<Ident>(&format!("r#{raw}")).ok(),
+        None => syn::parse_str::<Ident>(name).ok(),
+    };
+    parsed.unwrap_or_else(|| {
+        let cleaned: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        Ident::new(&format!("invalid_{cleaned}"), Span::call_site())
+    })
 }
 
 /// The Rust type of a `TypeRef`. Named types are written as `prefix::Name` (or bare where

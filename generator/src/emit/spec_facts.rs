@@ -26,8 +26,8 @@ pub fn spec_rs(api: &Api) -> TokenStream {
     let requires_key = !matches!(api.auth, Auth::None);
     let rate = match api.rate_limit {
         Some(rate) => {
-            let requests = rate.requests;
-            let window = rate.window_seconds;
+            let requests = proc_macro2::Literal::u32_unsuffixed(rate.requests);
+            let window = proc_macro2::Literal::u32_unsuffixed(rate.window_seconds);
             quote!(Some((#requests, #window)))
         }
         None => quote!(None),
@@ -167,9 +167,12 @@ fn errors(model: Option<&ErrorModel>) -> TokenStream {
     let retryable_codes = model.map(|m| m.retryable_codes.clone()).unwrap_or_default();
     let retryable_statuses = model
         .map(|m| m.retryable_statuses.clone())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .map(proc_macro2::Literal::u16_unsuffixed);
+    let code_doc = crate::emit::docs::doc(Some(code_doc));
     quote! {
-        #[doc = #code_doc]
+        #code_doc
         pub type ErrorCode = #code_type;
 
         /// Property of an error body that holds the code.
