@@ -30,6 +30,7 @@ pub(crate) struct Credential(String);
 
 impl Credential {
     /// The key's text, to put in a request.
+    #[allow(dead_code)] // An API without authentication never sends it.
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
@@ -103,7 +104,15 @@ impl Client {
                 .path_segments_mut()
                 .map_err(|()| Error::config("the base URL cannot have a path appended"))?;
             segments.pop_if_empty();
-            segments.extend(&request.segments);
+            for segment in &request.segments {
+                // URL parsers drop or resolve these, which would send the request elsewhere.
+                if segment.is_empty() || segment == "." || segment == ".." {
+                    return Err(Error::config(format!(
+                        "a path parameter cannot be `{segment}`: it would change which path is requested"
+                    )));
+                }
+                segments.push(segment);
+            }
         }
         if !request.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -119,7 +128,8 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &request.headers {
-            let name = HeaderName::from_static(name);
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))?;
             let value = HeaderValue::from_str(value).map_err(|_| {
                 Error::config(format!("the value given for header `{name}` cannot be sent in a header"))
             })?;

@@ -51,6 +51,7 @@ impl Request {
     }
 
     /// Adds a request header.
+    #[allow(dead_code)] // Not every API has header parameters.
     pub(crate) fn header(&mut self, name: &'static str, value: impl Display) {
         self.headers.push((name, value.to_string()));
     }

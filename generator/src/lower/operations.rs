@@ -373,7 +373,9 @@ fn lower_operation<'a>(
     }
 
     let segments = parse_path(ctx, path, &path_pointer, &path_params);
-    let body = request_body(ctx, types, operation, pointer, &builder);
+    let Ok(body) = request_body(ctx, types, operation, pointer, &builder) else {
+        return None;
+    };
     let response = success_response(ctx, types, operation, pointer, &builder);
 
     if ctx
@@ -486,33 +488,40 @@ fn request_body<'a>(
     operation: &'a SpecOperation,
     pointer: &str,
     builder: &str,
-) -> Option<Body> {
-    let body = operation.request_body.as_ref()?;
+) -> Result<Option<Body>, Skipped> {
+    let Some(body) = operation.request_body.as_ref() else {
+        return Ok(None);
+    };
     let at = child(pointer, "requestBody");
-    let (body, at) = ctx.resolve("requestBodies", body, &at, |c| &c.request_bodies)?;
+    let Some((body, at)) = ctx.resolve("requestBodies", body, &at, |c| &c.request_bodies) else {
+        return Ok(None);
+    };
     let json = body.content.iter().find(|(media, _)| is_json(media));
     let Some((media, content)) = json else {
         let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        ctx.error(
+        ctx.warn(
             &child(&at, "content"),
             format!(
-                "request bodies of type {} are not supported yet (only JSON)",
+                "request bodies of type {} are not supported yet (only JSON): the operation is left out of the client",
                 kinds.join(", ")
             ),
         );
-        return None;
+        return Err(Skipped);
     };
     let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
     let ty = match &content.schema {
         Some(schema) => types.type_of(ctx, schema, &format!("{builder}Request"), &schema_pointer),
         None => TypeRef::Json,
     };
-    Some(Body {
+    Ok(Some(Body {
         ty,
         required: body.required,
         doc: body.description.clone(),
-    })
+    }))
 }
+
+/// The operation cannot be generated; a warning says why.
+struct Skipped;
 
 fn success_response<'a>(
     ctx: &mut Ctx<'a>,
