@@ -135,6 +135,8 @@ pub enum IntWidth {
 /// Operations that share a tag: one module, one handle (`client.emails()`).
 #[derive(Debug, Clone)]
 pub struct Resource {
+    /// The spec's tag.
+    pub tag: String,
     /// Module and accessor name (`emails`).
     pub module: String,
     /// Handle type (`Emails`).

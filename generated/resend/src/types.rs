@@ -20,7 +20,9 @@ pub struct ApiKey {
 /// Scope of an API key: `full_access` may call every endpoint, `sending_access` may only send emails.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiKeyPermission {
+    /// `full_access`
     FullAccess,
+    /// `sending_access`
     SendingAccess,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -91,7 +93,9 @@ pub struct Attachment {
 /// How a mail client is meant to present an attachment: inline in the body or as a separate file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttachmentDisposition {
+    /// `inline`
     Inline,
+    /// `attachment`
     Attachment,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -189,7 +193,9 @@ pub struct Broadcast {
 /// Whether a domain capability is switched on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CapabilityState {
+    /// `enabled`
     Enabled,
+    /// `disabled`
     Disabled,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -264,6 +270,7 @@ pub struct Contact {
 pub struct ContactTopic {
     /// ID of the topic.
     pub id: String,
+    /// Subscription state of a contact for a topic.
     pub subscription: TopicSubscription,
 }
 
@@ -272,6 +279,7 @@ pub struct ContactTopic {
 pub struct CreateApiKeyRequest {
     /// Label for the key, at most 50 characters.
     pub name: String,
+    /// Scope of an API key: `full_access` may call every endpoint, `sending_access` may only send emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<ApiKeyPermission>,
     /// Limit a `sending_access` key to sending from this domain only.
@@ -356,6 +364,7 @@ pub struct CreateContactRequest {
 pub struct CreateDomainRequest {
     /// Domain name to add, for example a subdomain used only for sending.
     pub name: String,
+    /// AWS region a domain sends from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// Subdomain to use for the Return-Path (bounce) address; `send` when omitted, giving `send.<domain>`.
@@ -367,8 +376,10 @@ pub struct CreateDomainRequest {
     /// Track clicks on links in HTML emails sent from this domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_tracking: Option<bool>,
+    /// Transport security policy towards receiving mail servers: `opportunistic` tries TLS and falls back to an unencrypted connection; `enforced` refuses to deliver without TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsMode>,
+    /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<DomainCapabilities>,
     /// Subdomain to serve click and open tracking from.
@@ -420,9 +431,13 @@ pub struct DeletedObject {
 /// DNS record type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DnsRecordType {
+    /// `MX`
     Mx,
+    /// `TXT`
     Txt,
+    /// `CNAME`
     Cname,
+    /// `CAA`
     Caa,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -484,9 +499,11 @@ pub struct Domain {
     pub id: String,
     /// Fully qualified domain name.
     pub name: String,
+    /// Verification state of a domain as a whole.
     pub status: DomainStatus,
     /// When the domain was added. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     pub created_at: String,
+    /// AWS region a domain sends from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// Whether opens are tracked for mail from this domain.
@@ -498,6 +515,7 @@ pub struct Domain {
     /// Subdomain that serves click and open tracking, if one is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_subdomain: Option<String>,
+    /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<DomainCapabilities>,
     /// DNS records to publish for this domain.
@@ -508,8 +526,10 @@ pub struct Domain {
 /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DomainCapabilities {
+    /// Whether a domain capability is switched on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sending: Option<CapabilityState>,
+    /// Whether a domain capability is switched on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving: Option<CapabilityState>,
 }
@@ -517,13 +537,16 @@ pub struct DomainCapabilities {
 /// A DNS record that must exist in the domain's zone for verification to succeed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecord {
+    /// What a DNS record is for: `SPF` and `DKIM` authenticate sending, `Receiving` routes inbound mail, `Tracking` and `TrackingCAA` serve the click and open tracking subdomain.
     pub record: DomainRecordPurpose,
     /// Host name of the record, relative to the domain.
     pub name: String,
+    /// DNS record type.
     pub r#type: DnsRecordType,
     /// Time to live to configure, usually `Auto`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
+    /// Verification state of a single DNS record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DomainRecordStatus>,
     /// Content the record must hold.
@@ -536,10 +559,15 @@ pub struct DomainRecord {
 /// What a DNS record is for: `SPF` and `DKIM` authenticate sending, `Receiving` routes inbound mail, `Tracking` and `TrackingCAA` serve the click and open tracking subdomain.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DomainRecordPurpose {
+    /// `SPF`
     Spf,
+    /// `DKIM`
     Dkim,
+    /// `Receiving`
     Receiving,
+    /// `Tracking`
     Tracking,
+    /// `TrackingCAA`
     TrackingCaa,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -596,10 +624,15 @@ impl<'de> serde::Deserialize<'de> for DomainRecordPurpose {
 /// Verification state of a single DNS record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DomainRecordStatus {
+    /// `not_started`
     NotStarted,
+    /// `pending`
     Pending,
+    /// `verified`
     Verified,
+    /// `failed`
     Failed,
+    /// `temporary_failure`
     TemporaryFailure,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -656,12 +689,19 @@ impl<'de> serde::Deserialize<'de> for DomainRecordStatus {
 /// Verification state of a domain as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DomainStatus {
+    /// `not_started`
     NotStarted,
+    /// `pending`
     Pending,
+    /// `verified`
     Verified,
+    /// `partially_verified`
     PartiallyVerified,
+    /// `partially_failed`
     PartiallyFailed,
+    /// `failed`
     Failed,
+    /// `temporary_failure`
     TemporaryFailure,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -756,6 +796,7 @@ pub struct Email {
     /// When a scheduled email is due to go out; null for immediate sends. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
+    /// Most recent delivery event recorded for an email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_event: Option<EmailEvent>,
     /// Tags the email was sent with.
@@ -780,6 +821,7 @@ pub struct EmailAttachment {
     /// Content-ID of an inline attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
+    /// How a mail client is meant to present an attachment: inline in the body or as a separate file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<AttachmentDisposition>,
     /// Signed URL from which the attachment's bytes can be fetched until `expires_at`.
@@ -796,17 +838,29 @@ pub struct EmailAttachment {
 /// Most recent delivery event recorded for an email.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmailEvent {
+    /// `bounced`
     Bounced,
+    /// `canceled`
     Canceled,
+    /// `clicked`
     Clicked,
+    /// `complained`
     Complained,
+    /// `delivered`
     Delivered,
+    /// `delivery_delayed`
     DeliveryDelayed,
+    /// `failed`
     Failed,
+    /// `opened`
     Opened,
+    /// `queued`
     Queued,
+    /// `scheduled`
     Scheduled,
+    /// `sent`
     Sent,
+    /// `suppressed`
     Suppressed,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -892,6 +946,7 @@ pub struct Error {
     pub status_code: i64,
     /// Human-readable explanation of what went wrong, often naming the offending field.
     pub message: String,
+    /// Machine-readable error code carried in the `name` field of every error body. Clients should treat a code outside this list as an unknown error of the response's HTTP status. `x-retryable` lists the codes for which repeating the same request later can succeed; the quota codes are deliberately absent because waiting a few seconds cannot lift a daily or monthly quota.
     pub name: ErrorCode,
 }
 
@@ -1137,9 +1192,13 @@ pub struct ObjectReference {
 /// AWS region a domain sends from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Region {
+    /// `us-east-1`
     UsEast1,
+    /// `eu-west-1`
     EuWest1,
+    /// `sa-east-1`
     SaEast1,
+    /// `ap-northeast-1`
     ApNortheast1,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -1260,6 +1319,7 @@ pub struct SendEmailRequest {
     /// Custom labels for tracking the email in events and webhooks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+    /// Selects a published template to render the email from. When a template is used the request must not also carry `html` or `text`; `from`, `subject` and `reply_to` in the request override the template's defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<EmailTemplateRef>,
     /// Scope the email to a topic: contacts who opted out of it are skipped (and the send is marked failed for them), and recipients who are not contacts receive it only if the topic's default subscription is opt-in. Each recipient is checked on its own.
@@ -1286,7 +1346,9 @@ pub struct Tag {
 /// Transport security policy towards receiving mail servers: `opportunistic` tries TLS and falls back to an unencrypted connection; `enforced` refuses to deliver without TLS.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TlsMode {
+    /// `opportunistic`
     Opportunistic,
+    /// `enforced`
     Enforced,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -1337,7 +1399,9 @@ impl<'de> serde::Deserialize<'de> for TlsMode {
 /// Subscription state of a contact for a topic.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TopicSubscription {
+    /// `opt_in`
     OptIn,
+    /// `opt_out`
     OptOut,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -1453,8 +1517,10 @@ pub struct UpdateDomainRequest {
     /// Track clicks; only takes effect once a tracking subdomain is configured and verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_tracking: Option<bool>,
+    /// Transport security policy towards receiving mail servers: `opportunistic` tries TLS and falls back to an unencrypted connection; `enforced` refuses to deliver without TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsMode>,
+    /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<DomainCapabilities>,
     /// Subdomain to serve click and open tracking from. It can be changed but not removed; until the new CNAME record verifies, the previous subdomain stays in use.
@@ -1478,6 +1544,7 @@ pub struct UpdateWebhookRequest {
     /// Replacement list of event types; at least one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<WebhookEventType>>,
+    /// Whether a webhook currently receives deliveries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WebhookStatus>,
 }
@@ -1509,22 +1576,39 @@ pub struct Webhook {
 /// Kind of event a webhook can subscribe to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookEventType {
+    /// `email.sent`
     EmailSent,
+    /// `email.delivered`
     EmailDelivered,
+    /// `email.delivery_delayed`
     EmailDeliveryDelayed,
+    /// `email.complained`
     EmailComplained,
+    /// `email.bounced`
     EmailBounced,
+    /// `email.opened`
     EmailOpened,
+    /// `email.clicked`
     EmailClicked,
+    /// `email.received`
     EmailReceived,
+    /// `email.failed`
     EmailFailed,
+    /// `email.scheduled`
     EmailScheduled,
+    /// `email.suppressed`
     EmailSuppressed,
+    /// `contact.created`
     ContactCreated,
+    /// `contact.updated`
     ContactUpdated,
+    /// `contact.deleted`
     ContactDeleted,
+    /// `domain.created`
     DomainCreated,
+    /// `domain.updated`
     DomainUpdated,
+    /// `domain.deleted`
     DomainDeleted,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),
@@ -1605,7 +1689,9 @@ impl<'de> serde::Deserialize<'de> for WebhookEventType {
 /// Whether a webhook currently receives deliveries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookStatus {
+    /// `enabled`
     Enabled,
+    /// `disabled`
     Disabled,
     /// A value this version of the client does not know; the API may have added it.
     Unknown(String),

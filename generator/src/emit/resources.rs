@@ -21,7 +21,17 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
     let accessor_doc = doc_paragraphs(&[resource.doc.as_deref()]);
     let methods = resource.operations.iter().map(handle_method);
     let builders = resource.operations.iter().map(builder);
+    let module_doc = format!(
+        "Operations tagged `{}`: [`Client::{}`] and the request builders it hands out.",
+        resource.tag,
+        crate::naming::bare(&resource.module)
+    );
+    let module_doc = module_doc.lines().map(|line| {
+        let line = format!(" {line}");
+        quote!(#![doc = #line])
+    });
     quote! {
+        #(#module_doc)*
         #![allow(clippy::too_many_arguments, clippy::should_implement_trait)]
 
         use std::future::{Future, IntoFuture};

@@ -81,7 +81,8 @@ fn field(field: &Field) -> TokenStream {
 
 fn enumeration(docs: TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
-        let docs = doc(v.doc.as_deref());
+        let fallback = format!("`{}`", v.wire.replace('`', "'"));
+        let docs = doc(Some(v.doc.as_deref().unwrap_or(&fallback)));
         let variant = ident(&v.name);
         quote! {
             #docs

@@ -143,6 +143,7 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
         .into_iter()
         .map(|(module, group)| Resource {
             doc: tag_description(ctx, &group.tag),
+            tag: group.tag,
             handle: group.handle,
             module,
             operations: group.operations,

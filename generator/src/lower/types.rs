@@ -303,8 +303,13 @@ impl TypeSpace {
             let ty = self.type_of_boxed(ctx, schema, &hint, &at);
             let (doc, nullable) = match schema {
                 ReferenceOr::Item(schema) => (doc_of(schema), schema.schema_data.nullable),
-                ReferenceOr::Reference { .. } => (
-                    ctx.raw_string(&at, "description"),
+                ReferenceOr::Reference { reference } => (
+                    // A description beside the `$ref`, else the referenced schema's own.
+                    ctx.raw_string(&at, "description").or_else(|| {
+                        reference
+                            .strip_prefix('#')
+                            .and_then(|target| ctx.raw_string(target, "description"))
+                    }),
                     ctx.raw_at(&at)
                         .and_then(|node| node.get("nullable"))
                         .and_then(Value::as_bool)
