@@ -215,13 +215,25 @@ pub struct Param {
     pub doc: Option<String>,
     pub ty: TypeRef,
     pub required: bool,
-    /// For arrays in a query: repeat the name (`explode: true`, the default) or join with commas.
-    pub explode: bool,
+    pub style: ParamStyle,
+}
+
+/// How a parameter's value is written into the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// One value, written with `Display`.
+    Scalar,
+    /// A list: the name repeated per value (`explode`) or the values joined by commas.
+    Array { explode: bool },
+    /// An object: one pair per property, or `name[property]` pairs (`deep`).
+    Object { deep: bool },
 }
 
 #[derive(Debug, Clone)]
 pub struct Body {
     pub ty: TypeRef,
+    /// The JSON media type the body is sent as (`application/json` or a `+json` type).
+    pub media_type: String,
     pub required: bool,
     pub doc: Option<String>,
 }
@@ -232,6 +244,8 @@ pub struct Response {
     pub status: Option<u16>,
     /// `None`: no body to decode (204, or no JSON content).
     pub ty: Option<TypeRef>,
+    /// Some success responses have the body and some have none: decode it when present.
+    pub optional: bool,
     pub doc: Option<String>,
 }
 

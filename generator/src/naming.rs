@@ -19,26 +19,11 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// Type names the generated modules use unqualified; a spec type with one of these names
 /// would shadow them.
+#[rustfmt::skip]
 const RESERVED_TYPES: &[&str] = &[
-    "Box",
-    "BTreeMap",
-    "Default",
-    "Deserialize",
-    "Deserializer",
-    "Display",
-    "Err",
-    "Formatter",
-    "None",
-    "Ok",
-    "Option",
-    "Result",
-    "Self",
-    "Serialize",
-    "Serializer",
-    "Some",
-    "String",
-    "Value",
-    "Vec",
+    "Box", "BTreeMap", "Default", "Deserialize", "Deserializer", "Display", "Err", "Formatter",
+    "From", "Into", "None", "Ok", "Option", "Result", "Self", "Send", "Serialize", "Serializer",
+    "Sized", "Some", "String", "Sync", "ToString", "Value", "Vec",
 ];
 
 /// `UpperCamelCase` type name. Never empty, never starts with a digit, never shadows a
@@ -123,10 +108,6 @@ impl Scope {
         Scope {
             taken: reserved.iter().map(|name| (*name).to_string()).collect(),
         }
-    }
-
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
     }
 
     /// Takes `name`, or `name2`, `name3`, ... if it is taken. The second value says whether

@@ -75,19 +75,30 @@ impl Client {
     }
 
     /// Sends a request and decodes a JSON body from a successful response.
+    #[allow(dead_code)] // Not every API has an operation that returns a body.
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>, Error> {
         let (status, headers, bytes) = self.send(request).await?;
-        match serde_json::from_slice(&bytes) {
-            Ok(body) => Ok(ApiResponse::new(status, headers, body)),
-            Err(source) => Err(Error::Decode {
-                status,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-                source,
-            }),
-        }
+        let body = decode(status, &bytes)?;
+        Ok(ApiResponse::new(status, headers, body))
+    }
+
+    /// Sends a request whose successful response may come with a JSON body or without one
+    /// (an operation with both a 200 and a 204, say).
+    #[allow(dead_code)] // Not every API has such an operation.
+    pub(crate) async fn execute_optional<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<ApiResponse<Option<T>>, Error> {
+        let (status, headers, bytes) = self.send(request).await?;
+        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            Some(decode(status, &bytes)?)
+        };
+        Ok(ApiResponse::new(status, headers, body))
     }
 
     /// Sends a request whose successful response has no body to decode.
@@ -137,8 +148,8 @@ impl Client {
         }
         spec::authorize(&mut headers, self.inner.api_key.as_ref())?;
         let mut builder = self.inner.http.request(request.method, url).headers(headers);
-        if let Some(body) = request.body {
-            builder = builder.header(CONTENT_TYPE, "application/json").body(body);
+        if let Some((media_type, body)) = request.body {
+            builder = builder.header(CONTENT_TYPE, media_type).body(body);
         }
         let response = builder.send().await.map_err(Error::transport)?;
         let status = response.status();
@@ -149,6 +160,16 @@ impl Client {
         }
         Ok((status, headers, bytes))
     }
+}
+
+/// Decodes a successful response's JSON body; a body that does not match is an error that
+/// keeps the status and the text.
+fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(bytes).map_err(|source| Error::Decode {
+        status,
+        body: String::from_utf8_lossy(bytes).into_owned(),
+        source,
+    })
 }
 
 /// Settings for a [`Client`].

@@ -4,6 +4,7 @@ use std::fmt::Display;
 
 use reqwest::Method;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Error;
 
@@ -13,11 +14,14 @@ use crate::error::Error;
 pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) segments: Vec<String>,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+    /// The body with its media type.
+    pub(crate) body: Option<(&'static str, Vec<u8>)>,
 }
 
+// Not every API uses every kind of parameter or body, so some of these go unused in a crate.
+#[allow(dead_code)]
 impl Request {
     pub(crate) fn new(method: Method, segments: Vec<String>) -> Self {
         Self {
@@ -30,14 +34,13 @@ impl Request {
     }
 
     /// Adds a query parameter.
-    pub(crate) fn query(&mut self, name: &'static str, value: impl Display) {
-        self.query.push((name, value.to_string()));
+    pub(crate) fn query(&mut self, name: &str, value: impl Display) {
+        self.query.push((name.to_string(), value.to_string()));
     }
 
     /// Adds an array query parameter: the name repeated for each value (`explode`), or once
     /// with the values joined by commas.
-    #[allow(dead_code)] // Not every API has array parameters.
-    pub(crate) fn query_list<T: Display>(&mut self, name: &'static str, values: &[T], explode: bool) {
+    pub(crate) fn query_list<T: Display>(&mut self, name: &str, values: &[T], explode: bool) {
         if explode {
             for value in values {
                 self.query(name, value);
@@ -48,16 +51,57 @@ impl Request {
         }
     }
 
+    /// Adds an object query parameter: one pair per property (`form` style, exploded), or
+    /// `name[property]=value` pairs (`deepObject` style).
+    pub(crate) fn query_object<T: Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+        deep: bool,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(value).map_err(|source| Error::Encode { source })?;
+        let Value::Object(properties) = value else {
+            self.query(name, plain_text(&value));
+            return Ok(());
+        };
+        for (property, value) in properties {
+            if value.is_null() {
+                continue;
+            }
+            let key = if deep {
+                format!("{name}[{property}]")
+            } else {
+                property
+            };
+            self.query(&key, plain_text(&value));
+        }
+        Ok(())
+    }
+
     /// Adds a request header.
-    #[allow(dead_code)] // Not every API has header parameters.
     pub(crate) fn header(&mut self, name: &'static str, value: impl Display) {
         self.headers.push((name, value.to_string()));
     }
 
-    /// Sets a JSON body.
-    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+    /// Sets a JSON body, sent with the given media type (`application/json` or a `+json`
+    /// type the spec names).
+    pub(crate) fn json<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &'static str,
+    ) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|source| Error::Encode { source })?;
-        self.body = Some(bytes);
+        self.body = Some((media_type, bytes));
         Ok(())
+    }
+}
+
+/// A JSON value as a parameter value: strings without quotes, arrays joined by commas.
+fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items.iter().map(plain_text).collect::<Vec<_>>().join(","),
+        Value::Null => String::new(),
+        other => other.to_string(),
     }
 }

@@ -29,6 +29,12 @@
 //!
 //! Generated from `spec/resend.yaml` by `cargo xtask codegen`; the modules below follow the spec's tags.
 #![forbid(unsafe_code)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::tabs_in_doc_comments,
+    clippy::empty_docs
+)]
 
 mod client;
 mod error;

@@ -37,6 +37,13 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     quote! {
         #docs
         #![forbid(unsafe_code)]
+        // Doc comments carry the spec's prose as its authors wrote it.
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::tabs_in_doc_comments,
+            clippy::empty_docs
+        )]
 
         mod client;
         mod error;

@@ -1,52 +1,47 @@
 //! `src/<resource>.rs`: a handle per tag (`client.emails()`) with one method per operation,
 //! each returning a request builder that is sent by awaiting it.
+//!
+//! Everything outside the module is named by its full path, so that a handle or builder
+//! named after a spec's tag or operation (`Client`, `Request`, `Method`) cannot clash with it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::docs::{doc, doc_paragraphs};
 use crate::emit::{ident, rust_type};
-use crate::model::{Operation, Param, PathPiece, Resource, TypeRef};
+use crate::model::{Operation, Param, ParamStyle, PathPiece, Resource, TypeRef};
 
 pub fn resource_rs(resource: &Resource) -> TokenStream {
     let handle = ident(&resource.handle);
     let accessor = ident(&resource.module);
+    let accessor_name = crate::naming::bare(&resource.module);
+    let module_doc = format!(
+        " Operations tagged `{}`: [`Client::{accessor_name}`](crate::Client::{accessor_name}) and the request builders it hands out.",
+        resource.tag.replace('`', "'"),
+    );
     let handle_doc = doc_paragraphs(&[
         resource.doc.as_deref(),
         Some(&format!(
-            "Reached through [`Client::{}`].",
-            crate::naming::bare(&resource.module)
+            "Reached through [`Client::{accessor_name}`](crate::Client::{accessor_name})."
         )),
     ]);
-    let accessor_doc = doc_paragraphs(&[resource.doc.as_deref()]);
+    let accessor_doc = doc_paragraphs(&[
+        resource.doc.as_deref(),
+        Some(&format!(
+            "Operations tagged `{}`.",
+            resource.tag.replace('`', "'")
+        )),
+    ]);
     let methods = resource.operations.iter().map(handle_method);
     let builders = resource.operations.iter().map(builder);
-    let module_doc = format!(
-        "Operations tagged `{}`: [`Client::{}`] and the request builders it hands out.",
-        resource.tag,
-        crate::naming::bare(&resource.module)
-    );
-    let module_doc = module_doc.lines().map(|line| {
-        let line = format!(" {line}");
-        quote!(#![doc = #line])
-    });
     quote! {
-        #(#module_doc)*
+        #![doc = #module_doc]
         #![allow(clippy::too_many_arguments, clippy::should_implement_trait)]
 
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
-
-        use reqwest::Method;
-
-        use crate::client::Client;
-        use crate::error::Error;
-        use crate::request::Request;
-        use crate::response::ApiResponse;
         #[allow(unused_imports)]
         use crate::types;
 
-        impl Client {
+        impl crate::Client {
             #accessor_doc
             pub fn #accessor(&self) -> #handle<'_> {
                 #handle { client: self }
@@ -56,7 +51,7 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
         #handle_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
-            client: &'a Client,
+            client: &'a crate::Client,
         }
 
         impl<'a> #handle<'a> {
@@ -67,13 +62,9 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
     }
 }
 
-fn types_prefix() -> TokenStream {
-    quote!(types::)
-}
-
-/// How a parameter is taken by a method and stored in the builder.
+/// The Rust type of a parameter or body, as stored in a builder.
 fn stored_type(ty: &TypeRef) -> TokenStream {
-    rust_type(ty, &types_prefix())
+    rust_type(ty, &quote!(types::))
 }
 
 fn argument_type(ty: &TypeRef) -> TokenStream {
@@ -83,16 +74,22 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn conversion(param: &Param) -> TokenStream {
+/// How a method argument becomes a builder field: `name` (shorthand) or `name: name.into()`.
+fn field_init(param: &Param) -> TokenStream {
     let name = ident(&param.name);
     match param.ty {
-        TypeRef::String => quote!(#name.into()),
-        _ => quote!(#name),
+        TypeRef::String => quote!(#name: #name.into(),),
+        _ => quote!(#name,),
     }
 }
 
+/// What a successful call returns.
 fn success_type(op: &Operation) -> TokenStream {
     match &op.response.ty {
+        Some(ty) if op.response.optional => {
+            let ty = stored_type(ty);
+            quote!(Option<#ty>)
+        }
         Some(ty) => stored_type(ty),
         None => quote!(()),
     }
@@ -116,19 +113,31 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
 
 fn operation_doc(op: &Operation) -> TokenStream {
     let request_line = format!("`{} {}`", op.http_method.as_upper(), op.path_template);
-    let deprecated = op
-        .deprecated
-        .then_some("**Deprecated** by the API: avoid in new code.");
+    // The arguments the spec describes, one list item each.
+    let described = |name: &str, text: Option<&str>| {
+        let text = text?.trim();
+        (!text.is_empty()).then(|| format!("- `{name}`: {}", text.replace('\n', " ")))
+    };
+    let mut arguments: Vec<String> = required_params(op)
+        .filter_map(|p| described(crate::naming::bare(&p.name), p.doc.as_deref()))
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        arguments.extend(described("body", body.doc.as_deref()));
+    }
+    let arguments = (!arguments.is_empty()).then(|| arguments.join("\n"));
     doc_paragraphs(&[
         op.summary.as_deref(),
         op.description.as_deref(),
         Some(&request_line),
-        deprecated,
+        arguments.as_deref(),
     ])
 }
 
 fn handle_method(op: &Operation) -> TokenStream {
     let docs = operation_doc(op);
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "the API marks this operation deprecated")]));
     let method = ident(&op.method_name);
     let builder = ident(&op.builder);
     let mut arguments = Vec::new();
@@ -137,8 +146,7 @@ fn handle_method(op: &Operation) -> TokenStream {
         let name = ident(&param.name);
         let ty = argument_type(&param.ty);
         arguments.push(quote!(#name: #ty));
-        let value = conversion(param);
-        fields.push(quote!(#name: #value,));
+        fields.push(field_init(param));
     }
     if let Some(body) = &op.body {
         let ty = stored_type(&body.ty);
@@ -155,6 +163,7 @@ fn handle_method(op: &Operation) -> TokenStream {
     }
     quote! {
         #docs
+        #deprecated
         pub fn #method(&self, #(#arguments),*) -> #builder<'a> {
             #builder { #(#fields)* }
         }
@@ -164,15 +173,14 @@ fn handle_method(op: &Operation) -> TokenStream {
 fn builder(op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let success = success_type(op);
-    let builder_doc = format!(
+    let builder_doc = doc(Some(&format!(
         "The request of `{}` (`{} {}`). Set optional parameters with its methods, then `.await` it.",
         op.operation_id,
         op.http_method.as_upper(),
         op.path_template
-    );
+    )));
 
-    let builder_doc = doc(Some(&builder_doc));
-    let mut fields = vec![quote!(client: &'a Client,)];
+    let mut fields = vec![quote!(client: &'a crate::Client,)];
     for param in required_params(op) {
         let name = ident(&param.name);
         let ty = stored_type(&param.ty);
@@ -217,15 +225,15 @@ fn builder(op: &Operation) -> TokenStream {
     }
 
     let send_body = send_body(op);
-    let send_doc = format!(
-        "Sends the request. Awaiting the builder does the same.{}",
-        op.response
-            .doc
-            .as_deref()
-            .map(|d| format!("\n\nOn success: {}", d.trim()))
-            .unwrap_or_default()
-    );
-    let send_doc = doc(Some(&send_doc));
+    let on_success = op
+        .response
+        .doc
+        .as_deref()
+        .map(|d| format!("On success: {}", d.trim()));
+    let send_doc = doc_paragraphs(&[
+        Some("Sends the request. Awaiting the builder does the same."),
+        on_success.as_deref(),
+    ]);
     quote! {
         #builder_doc
         #[derive(Debug)]
@@ -238,14 +246,16 @@ fn builder(op: &Operation) -> TokenStream {
             #(#setters)*
 
             #send_doc
-            pub async fn send(self) -> Result<ApiResponse<#success>, Error> {
+            pub async fn send(self) -> Result<crate::ApiResponse<#success>, crate::Error> {
                 #send_body
             }
         }
 
-        impl<'a> IntoFuture for #builder<'a> {
-            type Output = Result<ApiResponse<#success>, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = Result<crate::ApiResponse<#success>, crate::Error>;
+            type IntoFuture = std::pin::Pin<
+                Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+            >;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
@@ -285,24 +295,28 @@ fn send_body(op: &Operation) -> TokenStream {
         statements.push(param_statement(param, false));
     }
     if let Some(body) = &op.body {
+        let media_type = &body.media_type;
         statements.push(if body.required {
-            quote!(request.json(self.body)?;)
+            quote!(request.json(self.body, #media_type)?;)
         } else {
             quote! {
                 if let Some(body) = self.body {
-                    request.json(body)?;
+                    request.json(body, #media_type)?;
                 }
             }
         });
     }
-    let execute = if op.response.ty.is_some() {
-        quote!(self.client.execute(request).await)
-    } else {
-        quote!(self.client.execute_empty(request).await)
+    let execute = match &op.response.ty {
+        Some(_) if op.response.optional => quote!(self.client.execute_optional(request).await),
+        Some(_) => quote!(self.client.execute(request).await),
+        None => quote!(self.client.execute_empty(request).await),
     };
     let mutability = (!statements.is_empty()).then(|| quote!(mut));
     quote! {
-        let #mutability request = Request::new(Method::#method, vec![#(#segments),*]);
+        let #mutability request = crate::request::Request::new(
+            reqwest::Method::#method,
+            vec![#(#segments),*],
+        );
         #(#statements)*
         #execute
     }
@@ -310,22 +324,35 @@ fn send_body(op: &Operation) -> TokenStream {
 
 fn param_statement(param: &Param, query: bool) -> TokenStream {
     let name = ident(&param.name);
-    let wire = &param.wire_name;
-    let explode = param.explode;
+    let wire = if query {
+        param.wire_name.clone()
+    } else {
+        // Header names travel in lower case (HTTP/2 requires it; HTTP/1 does not care).
+        param.wire_name.to_ascii_lowercase()
+    };
     let add = |value: TokenStream| -> TokenStream {
-        match (&param.ty, query) {
-            (TypeRef::Vec(_), true) => quote!(request.query_list(#wire, #value, #explode);),
-            (TypeRef::Vec(_), false) => quote! {
+        match (param.style, query) {
+            (ParamStyle::Array { explode }, true) => {
+                quote!(request.query_list(#wire, #value, #explode);)
+            }
+            (ParamStyle::Object { deep }, true) => {
+                quote!(request.query_object(#wire, #value, #deep)?;)
+            }
+            (ParamStyle::Array { .. }, false) => quote! {
                 let joined: Vec<String> = #value.iter().map(ToString::to_string).collect();
                 request.header(#wire, joined.join(","));
             },
-            (_, true) => quote!(request.query(#wire, #value);),
-            (_, false) => quote!(request.header(#wire, #value);),
+            (ParamStyle::Object { .. }, false) => quote! {
+                let text = serde_json::to_string(#value)
+                    .map_err(|source| crate::Error::Encode { source })?;
+                request.header(#wire, text);
+            },
+            (ParamStyle::Scalar, true) => quote!(request.query(#wire, #value);),
+            (ParamStyle::Scalar, false) => quote!(request.header(#wire, #value);),
         }
     };
     if param.required {
-        let statement = add(quote!(&self.#name));
-        quote!(#statement)
+        add(quote!(&self.#name))
     } else {
         let statement = add(quote!(value));
         quote! {

@@ -10,11 +10,15 @@ use openapiv3::{
 use serde_json::Value;
 
 use crate::context::{Ctx, child};
-use crate::lower::types::TypeSpace;
+use crate::lower::types::{Shape, TypeSpace};
 use crate::model::{
-    Body, HttpMethod, Operation, Param, PathPart, PathPiece, Resource, Response, TypeRef,
+    Body, HttpMethod, Operation, Param, ParamStyle, PathPart, PathPiece, Resource, Response,
+    TypeRef,
 };
 use crate::naming::{self, Scope};
+
+/// The group of operations that have no tag.
+const UNTAGGED: &str = "operations";
 
 /// Names a builder uses for itself; parameters take other names.
 const BUILDER_RESERVED: &[&str] = &["client", "body", "options", "send", "into_future"];
@@ -93,7 +97,7 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
                 .tags
                 .first()
                 .cloned()
-                .unwrap_or_else(|| "default".to_string());
+                .unwrap_or_else(|| UNTAGGED.to_string());
             let module = match module_of_tag.get(&tag) {
                 Some(module) => module.clone(),
                 None => {
@@ -110,14 +114,14 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
             let group = groups.entry(module.clone()).or_insert_with(|| Group {
                 tag: tag.clone(),
                 handle: naming::type_name(&tag),
-                methods: Scope::default(),
-                builders: Scope::with_reserved(&[]),
+                builders: Scope::default(),
                 operations: Vec::new(),
+                short_names: Vec::new(),
             });
             if group.operations.is_empty() {
                 group.builders.claim(&group.handle.clone());
             }
-            let method_name = method_name(&operation_id, &tag, &mut group.methods);
+            let (short_name, method_name) = method_names(&operation_id, &tag);
             let (builder, _) = group.builders.claim(&naming::type_name(&operation_id));
             let lowered = lower_operation(
                 ctx,
@@ -135,12 +139,17 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
             );
             if let Some(lowered) = lowered {
                 group.operations.push(lowered);
+                group.short_names.push(short_name);
             }
         }
     }
 
     groups
         .into_iter()
+        .map(|(module, mut group)| {
+            assign_method_names(&mut group);
+            (module, group)
+        })
         .map(|(module, group)| Resource {
             doc: tag_description(ctx, &group.tag),
             tag: group.tag,
@@ -154,9 +163,38 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
 struct Group {
     tag: String,
     handle: String,
-    methods: Scope,
     builders: Scope,
     operations: Vec<Operation>,
+    /// Per operation, its method name without the tag's words, if that leaves any.
+    short_names: Vec<Option<String>>,
+}
+
+/// Gives each operation its short method name where that name is unambiguous in the group
+/// (no other operation shortens to it, and it is no other operation's full name), and its
+/// full name otherwise: `deleteWidget` and `deleteWidgets` both stay whole rather than one of
+/// them becoming `delete` by the accident of spec order.
+fn assign_method_names(group: &mut Group) {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for short in group.short_names.iter().flatten() {
+        *counts.entry(short.as_str()).or_default() += 1;
+    }
+    let full_names: Vec<String> = group
+        .operations
+        .iter()
+        .map(|op| op.method_name.clone())
+        .collect();
+    let mut scope = Scope::default();
+    for (operation, short) in group.operations.iter_mut().zip(&group.short_names) {
+        let preferred = match short {
+            Some(short)
+                if counts.get(short.as_str()) == Some(&1) && !full_names.contains(short) =>
+            {
+                short.clone()
+            }
+            _ => operation.method_name.clone(),
+        };
+        operation.method_name = scope.claim(&preferred).0;
+    }
 }
 
 struct OperationSite<'s> {
@@ -209,48 +247,41 @@ fn derived_operation_id(method: &str, path: &str) -> String {
     }
 }
 
-/// The method on the resource handle: the operation id without the words of its tag
-/// (`sendEmail` in `Emails` -> `send`), or the whole id when that leaves nothing or clashes.
-fn method_name(operation_id: &str, tag: &str, scope: &mut Scope) -> String {
+/// The method names an operation may take: the operation id without the words of its tag
+/// (`sendEmail` in `Emails` -> `send`), if that leaves any, and the whole id.
+fn method_names(operation_id: &str, tag: &str) -> (Option<String>, String) {
     let full = naming::field_name(operation_id);
     let words: Vec<String> = naming::bare(&full).split('_').map(str::to_string).collect();
     let tag_snake = naming::bare(&naming::field_name(tag)).to_string();
     let tag_words: Vec<&str> = tag_snake.split('_').collect();
-    let mut short = None;
     let count = tag_words.len();
-    if count > 0 && count <= words.len() {
-        for start in 0..=(words.len() - count) {
-            let Some(window) = words.get(start..start + count) else {
-                continue;
-            };
-            let matches = window
+    if count == 0 || count > words.len() {
+        return (None, full);
+    }
+    for start in 0..=(words.len() - count) {
+        let Some(window) = words.get(start..start + count) else {
+            continue;
+        };
+        let matches = window
+            .iter()
+            .zip(&tag_words)
+            .enumerate()
+            .all(|(i, (w, t))| {
+                let last = i + 1 == count;
+                w == t || (last && (naming::singular(w) == naming::singular(t)))
+            });
+        if matches {
+            let rest: Vec<&str> = words
                 .iter()
-                .zip(&tag_words)
                 .enumerate()
-                .all(|(i, (w, t))| {
-                    let last = i + 1 == count;
-                    w == t || (last && (naming::singular(w) == naming::singular(t)))
-                });
-            if matches {
-                let rest: Vec<&str> = words
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i < start || *i >= start + count)
-                    .map(|(_, w)| w.as_str())
-                    .collect();
-                if !rest.is_empty() {
-                    short = Some(naming::field_name(&rest.join("_")));
-                }
-                break;
-            }
+                .filter(|(i, _)| *i < start || *i >= start + count)
+                .map(|(_, w)| w.as_str())
+                .collect();
+            let short = (!rest.is_empty()).then(|| naming::field_name(&rest.join("_")));
+            return (short, full);
         }
     }
-    if let Some(short) = short {
-        if !scope.is_taken(&short) {
-            return scope.claim(&short).0;
-        }
-    }
-    scope.claim(&full).0
+    (None, full)
 }
 
 fn lower_operation<'a>(
@@ -317,14 +348,29 @@ fn lower_operation<'a>(
                 TypeRef::String
             }
         };
-        let explode = data.explode.unwrap_or(true);
+        let explode = data.explode.unwrap_or(matches!(
+            parameter,
+            Parameter::Query { .. } | Parameter::Cookie { .. }
+        ));
+        let deep = matches!(
+            parameter,
+            Parameter::Query {
+                style: QueryStyle::DeepObject,
+                ..
+            }
+        );
+        let style = match types.shape_of(&ty) {
+            Shape::Scalar => ParamStyle::Scalar,
+            Shape::Array => ParamStyle::Array { explode },
+            Shape::Object => ParamStyle::Object { deep },
+        };
         let mut lowered = Param {
             name,
             wire_name: data.name.clone(),
             doc: data.description.clone(),
             ty,
             required: data.required,
-            explode,
+            style,
         };
         match parameter {
             Parameter::Path { .. } => {
@@ -332,10 +378,19 @@ fn lower_operation<'a>(
                 path_params.push(lowered);
             }
             Parameter::Query { style, .. } => {
-                if !matches!(style, QueryStyle::Form) {
+                let supported = match (style, lowered.style) {
+                    (QueryStyle::Form, _) => true,
+                    (QueryStyle::DeepObject, ParamStyle::Object { .. }) => true,
+                    (QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, _) => false,
+                    (QueryStyle::DeepObject, _) => false,
+                };
+                if !supported {
                     ctx.warn(
                         &at,
-                        "only the `form` style is supported for query parameters; sent as `form`",
+                        format!(
+                            "query parameter style `{}` is not supported for this type; sent in `form` style",
+                            query_style_name(style)
+                        ),
                     );
                 }
                 query_params.push(lowered);
@@ -404,6 +459,15 @@ fn lower_operation<'a>(
         response,
         idempotency_key,
     })
+}
+
+fn query_style_name(style: &QueryStyle) -> &'static str {
+    match style {
+        QueryStyle::Form => "form",
+        QueryStyle::SpaceDelimited => "spaceDelimited",
+        QueryStyle::PipeDelimited => "pipeDelimited",
+        QueryStyle::DeepObject => "deepObject",
+    }
 }
 
 /// Headers that OpenAPI says are ignored as parameters, or that the client owns.
@@ -510,12 +574,25 @@ fn request_body<'a>(
         return Err(Skipped);
     };
     let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
+    // A shared request body is named after its component, an inline one after the operation.
+    let hint = at
+        .strip_prefix("#/components/requestBodies/")
+        .map(crate::context::unescape_token)
+        .unwrap_or_else(|| format!("{builder}Request"));
     let ty = match &content.schema {
-        Some(schema) => types.type_of(ctx, schema, &format!("{builder}Request"), &schema_pointer),
+        Some(schema) => types.type_of(ctx, schema, &hint, &schema_pointer),
         None => TypeRef::Json,
     };
+    let media_type = media
+        .split(';')
+        .next()
+        .map(str::trim)
+        .filter(|m| m.contains('/') && !m.contains('*'))
+        .unwrap_or("application/json")
+        .to_ascii_lowercase();
     Ok(Some(Body {
         ty,
+        media_type,
         required: body.required,
         doc: body.description.clone(),
     }))
@@ -532,7 +609,7 @@ fn success_response<'a>(
     builder: &str,
 ) -> Response {
     let responses_pointer = child(pointer, "responses");
-    let success = operation
+    let mut successes: Vec<(u16, &StatusCode, _)> = operation
         .responses
         .responses
         .iter()
@@ -541,45 +618,74 @@ fn success_response<'a>(
             StatusCode::Range(2) => Some((299, code, response)),
             _ => None,
         })
-        .min_by_key(|(n, _, _)| *n);
-    let Some((status, code, response)) = success else {
-        return Response {
-            status: None,
-            ty: None,
-            doc: None,
+        .collect();
+    successes.sort_by_key(|(n, _, _)| *n);
+
+    // The body type of each success response: `None` where it has no JSON body.
+    let mut bodies: Vec<(String, Option<TypeRef>)> = Vec::new();
+    let mut doc = None;
+    for (index, (status, code, response)) in successes.iter().enumerate() {
+        let at = child(&responses_pointer, &code.to_string());
+        let Some((response, at)) = ctx.resolve("responses", response, &at, |c| &c.responses) else {
+            continue;
         };
-    };
-    let at = child(&responses_pointer, &code.to_string());
-    let Some((response, at)) = ctx.resolve("responses", response, &at, |c| &c.responses) else {
-        return Response {
-            status: None,
-            ty: None,
-            doc: None,
+        if index == 0 {
+            doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+        }
+        let hint = if index == 0 {
+            format!("{builder}Response")
+        } else {
+            format!("{builder}Response{status}")
         };
-    };
-    let json = response.content.iter().find(|(media, _)| is_json(media));
-    let ty = match json {
-        Some((media, content)) => match &content.schema {
-            Some(schema) => {
-                let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
-                Some(types.type_of(ctx, schema, &format!("{builder}Response"), &schema_pointer))
+        let json = response.content.iter().find(|(media, _)| is_json(media));
+        let ty = match json {
+            Some((media, content)) => match &content.schema {
+                Some(schema) => {
+                    let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
+                    Some(types.type_of(ctx, schema, &hint, &schema_pointer))
+                }
+                None => Some(TypeRef::Json),
+            },
+            None => {
+                if !response.content.is_empty() {
+                    ctx.warn(
+                        &child(&at, "content"),
+                        "non-JSON response bodies are not decoded yet; the call returns no body",
+                    );
+                }
+                None
             }
-            None => Some(TypeRef::Json),
-        },
-        None => {
-            if !response.content.is_empty() {
-                ctx.warn(
-                    &child(&at, "content"),
-                    "non-JSON response bodies are not decoded yet; the call returns no body",
-                );
-            }
-            None
+        };
+        bodies.push((code.to_string(), ty));
+    }
+
+    let mut distinct: Vec<&TypeRef> = bodies.iter().filter_map(|(_, ty)| ty.as_ref()).collect();
+    distinct.sort();
+    distinct.dedup();
+    let ty = match distinct.as_slice() {
+        [] => None,
+        [only] => Some((*only).clone()),
+        _ => {
+            let codes: Vec<&str> = bodies.iter().map(|(code, _)| code.as_str()).collect();
+            ctx.warn(
+                &responses_pointer,
+                format!(
+                    "the success responses {} have different bodies; the call returns the body as a JSON value",
+                    codes.join(", ")
+                ),
+            );
+            Some(TypeRef::Json)
         }
     };
+    let optional = ty.is_some() && bodies.iter().any(|(_, ty)| ty.is_none());
     Response {
-        status: (status != 299).then_some(status),
+        status: successes
+            .first()
+            .map(|(status, _, _)| *status)
+            .filter(|status| *status != 299),
         ty,
-        doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+        optional,
+        doc,
     }
 }
 
@@ -589,23 +695,57 @@ mod tests {
 
     #[test]
     fn method_names_drop_the_tag() {
-        let mut scope = Scope::default();
-        assert_eq!(method_name("sendEmail", "Emails", &mut scope), "send");
+        let short = |id: &str, tag: &str| method_names(id, tag).0;
+        assert_eq!(short("sendEmail", "Emails").as_deref(), Some("send"));
         assert_eq!(
-            method_name("sendBatchEmails", "Emails", &mut scope),
-            "send_batch"
+            short("sendBatchEmails", "Emails").as_deref(),
+            Some("send_batch")
         );
-        assert_eq!(method_name("listApiKeys", "API Keys", &mut scope), "list");
-        assert_eq!(
-            method_name("deleteApiKey", "API Keys", &mut scope),
-            "delete"
-        );
-        // `send` is taken: the whole id is used.
-        assert_eq!(
-            method_name("sendEmails", "Emails", &mut scope),
-            "send_emails"
-        );
-        assert_eq!(method_name("emails", "Emails", &mut scope), "emails");
+        assert_eq!(short("listApiKeys", "API Keys").as_deref(), Some("list"));
+        assert_eq!(short("deleteApiKey", "API Keys").as_deref(), Some("delete"));
+        assert_eq!(short("emails", "Emails"), None);
+        assert_eq!(method_names("emails", "Emails").1, "emails");
+    }
+
+    #[test]
+    fn ambiguous_short_names_keep_the_whole_id() {
+        let op = |id: &str| Operation {
+            method_name: naming::field_name(id),
+            builder: naming::type_name(id),
+            operation_id: id.to_string(),
+            summary: None,
+            description: None,
+            deprecated: false,
+            http_method: HttpMethod::Delete,
+            path: Vec::new(),
+            path_template: String::new(),
+            path_params: Vec::new(),
+            query_params: Vec::new(),
+            header_params: Vec::new(),
+            body: None,
+            response: Response {
+                status: None,
+                ty: None,
+                optional: false,
+                doc: None,
+            },
+            idempotency_key: None,
+        };
+        let ids = ["deleteWidgets", "deleteWidget", "getWidget"];
+        let mut group = Group {
+            tag: "Widgets".to_string(),
+            handle: "Widgets".to_string(),
+            builders: Scope::default(),
+            operations: ids.iter().map(|id| op(id)).collect(),
+            short_names: ids.iter().map(|id| method_names(id, "Widgets").0).collect(),
+        };
+        assign_method_names(&mut group);
+        let names: Vec<&str> = group
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_eq!(names, ["delete_widgets", "delete_widget", "get"]);
     }
 
     #[test]

@@ -17,6 +17,14 @@ use crate::naming::{self, Scope};
 /// Names of the variant and helper the emitted enums use themselves.
 const ENUM_RESERVED: &[&str] = &["Unknown"];
 
+/// How a value is laid out, for parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Scalar,
+    Array,
+    Object,
+}
+
 pub struct TypeSpace {
     /// Component schema key -> Rust type name.
     components: BTreeMap<String, String>,
@@ -83,6 +91,25 @@ impl TypeSpace {
 
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         self.types.get(name)
+    }
+
+    /// Whether a type is written as one value, a list or an object (aliases followed), which
+    /// decides how it goes into a query string.
+    pub fn shape_of(&self, ty: &TypeRef) -> Shape {
+        let mut current = ty;
+        for _ in 0..64 {
+            match current {
+                TypeRef::Vec(_) => return Shape::Array,
+                TypeRef::Map(_) | TypeRef::Json => return Shape::Object,
+                TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                    Some(TypeKind::Struct(_)) => return Shape::Object,
+                    Some(TypeKind::Alias(inner)) => current = inner,
+                    Some(TypeKind::Enum(_)) | None => return Shape::Scalar,
+                },
+                _ => return Shape::Scalar,
+            }
+        }
+        Shape::Scalar
     }
 
     /// The schema of a component, by Rust type name, following aliases of references.
@@ -360,7 +387,15 @@ impl TypeSpace {
                 );
                 continue;
             }
-            let (name, _) = scope.claim(&naming::variant_name(value));
+            let (name, renamed) = scope.claim(&naming::variant_name(value));
+            if renamed {
+                ctx.warn(
+                    &child(&child(pointer, "enum"), &index.to_string()),
+                    format!(
+                        "enum value `{value}` becomes the variant `{name}`: its plain name is taken"
+                    ),
+                );
+            }
             variants.push(Variant {
                 name,
                 wire: value.clone(),
