@@ -96,3 +96,40 @@ pub fn model(
     }
     Ok((api, diagnostics))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> Options {
+        Options {
+            crate_name: None,
+            spec_path: "spec.yaml".to_string(),
+            regenerate_command: "cargo xtask codegen".to_string(),
+        }
+    }
+
+    #[test]
+    fn schemas_that_alias_each_other_are_an_error_with_a_place() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      type: array\n      items:\n        $ref: '#/components/schemas/A'\n";
+        let errors = generate(spec, &options()).err().unwrap_or_default();
+        let rendered: Vec<String> = errors
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            rendered,
+            [
+                "error: schemas refer to each other with no object in between (A -> B -> A): no Rust type can hold such a value; put an object with a property somewhere in the cycle\n  --> spec.yaml:6:5 (#/components/schemas/A)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_struct_in_the_cycle_is_fine() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: array\n      items:\n        $ref: '#/components/schemas/Node'\n    Node:\n      type: object\n      properties:\n        children:\n          $ref: '#/components/schemas/A'\n";
+        let generated = generate(spec, &options());
+        assert!(generated.is_ok(), "{:?}", generated.err());
+    }
+}

@@ -149,6 +149,8 @@ impl Builder {
             }) => (pending_key.clone(), key_mark.unwrap_or(mark)),
             None => (None, mark),
         };
+        // The document itself is named by its first line.
+        let column = if token.is_some() { mark.col() + 1 } else { 1 };
         if let Some(token) = token {
             self.path.push(token);
         }
@@ -156,7 +158,7 @@ impl Builder {
         self.source_map
             .positions
             .entry(pointer)
-            .or_insert((mark.line(), mark.col() + 1));
+            .or_insert((mark.line(), column));
     }
 
     fn in_key_position(&self) -> bool {

@@ -14,6 +14,6 @@ pub fn lower(ctx: &mut Ctx<'_>, options: &Options) -> Api {
     space.lower_components(ctx);
     let resources = operations::lower(ctx, &mut space);
     let errors = api::error_model(ctx, &space);
-    let types = space.finish();
+    let types = space.finish(ctx);
     api::assemble(ctx, options, types, resources, errors)
 }

@@ -113,10 +113,51 @@ impl TypeSpace {
     }
 
     /// The schema of a component, by Rust type name, following aliases of references.
-    pub fn finish(mut self) -> Vec<TypeDef> {
+    pub fn finish(mut self, ctx: &mut Ctx<'_>) -> Vec<TypeDef> {
+        self.check_alias_cycles(ctx);
         self.mark_defaults();
         self.mark_boxes();
         self.types.into_values().collect()
+    }
+
+    /// Schemas that refer to each other with no object in between (`A: {$ref: B}`,
+    /// `B: {type: array, items: {$ref: A}}`) would be type aliases of each other, which no
+    /// Rust type can be. Each such cycle is reported once, at its first schema in name order.
+    fn check_alias_cycles(&self, ctx: &mut Ctx<'_>) {
+        let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (name, def) in &self.types {
+            if let TypeKind::Alias(ty) = &def.kind {
+                let mut targets = Vec::new();
+                named_within(ty, &mut targets);
+                targets.retain(|t| {
+                    matches!(self.types.get(t).map(|d| &d.kind), Some(TypeKind::Alias(_)))
+                });
+                edges.insert(name.as_str(), targets);
+            }
+        }
+        let mut reported: BTreeSet<String> = BTreeSet::new();
+        for start in edges.keys() {
+            if reported.contains(*start) {
+                continue;
+            }
+            let Some(cycle) = find_cycle(&edges, start) else {
+                continue;
+            };
+            reported.extend(cycle.iter().cloned());
+            let key = self
+                .components
+                .iter()
+                .find(|(_, name)| name.as_str() == *start)
+                .map(|(key, _)| key.clone())
+                .unwrap_or_else(|| (*start).to_string());
+            ctx.error(
+                &child("#/components/schemas", &key),
+                format!(
+                    "schemas refer to each other with no object in between ({}): no Rust type can hold such a value; put an object with a property somewhere in the cycle",
+                    cycle.join(" -> ")
+                ),
+            );
+        }
     }
 
     fn reference(&mut self, ctx: &mut Ctx<'_>, reference: &str, pointer: &str) -> TypeRef {
@@ -476,6 +517,36 @@ impl TypeSpace {
             }
         }
     }
+}
+
+/// Every named type inside a type (through lists and maps).
+fn named_within(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => named_within(inner, out),
+        _ => {}
+    }
+}
+
+/// A path from `start` back to itself, as names ending with `start` again.
+fn find_cycle(edges: &BTreeMap<&str, Vec<String>>, start: &str) -> Option<Vec<String>> {
+    let mut stack: Vec<(String, Vec<String>)> = vec![(start.to_string(), vec![start.to_string()])];
+    let mut seen = BTreeSet::new();
+    while let Some((node, path)) = stack.pop() {
+        for next in edges.get(node.as_str()).into_iter().flatten() {
+            if next == start {
+                let mut cycle = path.clone();
+                cycle.push(next.clone());
+                return Some(cycle);
+            }
+            if seen.insert(next.clone()) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push((next.clone(), longer));
+            }
+        }
+    }
+    None
 }
 
 fn named(ty: &TypeRef) -> Option<String> {
