@@ -50,9 +50,7 @@ pub struct Generated {
 /// Generates a client crate from spec text (YAML or JSON). On failure, every error found
 /// (sorted by position in the file) comes back, warnings after them.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Vec<Diagnostic>> {
-    let api = model(spec_text, options)?;
-    let mut warnings = api.1;
-    let api = api.0;
+    let (api, mut warnings) = model(spec_text, options)?;
     let files = emit::emit(&api).map_err(|message| {
         vec![Diagnostic {
             severity: Severity::Error,

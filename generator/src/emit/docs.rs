@@ -14,16 +14,29 @@ pub fn doc(text: Option<&str>) -> TokenStream {
 
 /// Like [`doc`] for several paragraphs, separated by blank doc lines.
 pub fn doc_paragraphs(parts: &[Option<&str>]) -> TokenStream {
+    lines(&paragraphs(parts))
+}
+
+/// Like [`doc_paragraphs`], as inner attributes (`//!`), for a module or crate.
+pub fn inner_doc_paragraphs(parts: &[Option<&str>]) -> TokenStream {
+    lines_as(&paragraphs(parts), true)
+}
+
+fn paragraphs(parts: &[Option<&str>]) -> String {
     let present: Vec<&str> = parts
         .iter()
         .flatten()
         .map(|t| t.trim())
         .filter(|t| !t.is_empty())
         .collect();
-    lines(&present.join("\n\n"))
+    present.join("\n\n")
 }
 
 fn lines(text: &str) -> TokenStream {
+    lines_as(text, false)
+}
+
+fn lines_as(text: &str, inner: bool) -> TokenStream {
     let text = text.trim();
     if text.is_empty() {
         return TokenStream::new();
@@ -37,7 +50,11 @@ fn lines(text: &str) -> TokenStream {
         } else {
             format!(" {line}")
         };
-        quote!(#[doc = #line])
+        if inner {
+            quote!(#![doc = #line])
+        } else {
+            quote!(#[doc = #line])
+        }
     });
     quote!(#(#attributes)*)
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::docs::inner_doc_paragraphs;
 use crate::emit::ident;
 use crate::model::{Api, Auth};
 
@@ -29,7 +30,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         "Generated from `{}` by `{}`; the modules below follow the spec's tags.",
         api.spec_path, api.regenerate_command
     );
-    let docs = inner_docs(&[Some(&title), api.description.as_deref(), Some(&origin)]);
+    let docs = inner_doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(&origin)]);
     let modules = api.resources.iter().map(|r| {
         let module = ident(&r.module);
         quote!(pub mod #module;)
@@ -59,27 +60,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use response::ApiResponse;
         pub use spec::ErrorCode;
     }
-}
-
-/// `//!` lines: inner doc attributes, one per line.
-fn inner_docs(parts: &[Option<&str>]) -> TokenStream {
-    let text: Vec<&str> = parts
-        .iter()
-        .flatten()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let text = text.join("\n\n");
-    let lines = text.lines().map(|line| {
-        let line = line.trim_end().replace('\t', "    ");
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
 }
 
 pub fn cargo_toml(api: &Api) -> String {

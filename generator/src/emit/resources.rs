@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::docs::{doc, doc_paragraphs};
+use crate::emit::docs::{doc, doc_paragraphs, inner_doc_paragraphs};
 use crate::emit::{ident, rust_type};
 use crate::model::{Operation, Param, ParamStyle, PathPiece, Resource, TypeRef};
 
@@ -16,9 +16,10 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
     let accessor = ident(&resource.module);
     let accessor_name = crate::naming::bare(&resource.module);
     let module_doc = format!(
-        " Operations tagged `{}`: [`Client::{accessor_name}`](crate::Client::{accessor_name}) and the request builders it hands out.",
+        "Operations tagged `{}`: [`Client::{accessor_name}`](crate::Client::{accessor_name}) and the request builders it hands out.",
         resource.tag.replace('`', "'"),
     );
+    let module_doc = inner_doc_paragraphs(&[Some(&module_doc)]);
     let handle_doc = doc_paragraphs(&[
         resource.doc.as_deref(),
         Some(&format!(
@@ -35,7 +36,7 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
     let methods = resource.operations.iter().map(handle_method);
     let builders = resource.operations.iter().map(builder);
     quote! {
-        #![doc = #module_doc]
+        #module_doc
         #![allow(clippy::too_many_arguments, clippy::should_implement_trait)]
 
         #[allow(unused_imports)]
