@@ -17,6 +17,7 @@ mod yaml;
 use std::collections::BTreeMap;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use emit::runtime_paths;
 
 /// What to generate.
 #[derive(Debug, Clone)]

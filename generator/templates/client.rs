@@ -3,15 +3,17 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error};
+use crate::rate_limit::{Pacer, RateLimit, RateLimitState};
 use crate::request::Request;
 use crate::response::ApiResponse;
+use crate::retry::{self, Decision};
 use crate::spec;
 
 /// The user agent sent unless the builder sets another: `<crate>/<version>`.
@@ -20,7 +22,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("
 /// How long connecting may take, unless the builder says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How long one request may take from start to end of the body, unless the builder says
+/// How long one attempt may take from start to end of the body, unless the builder says
 /// otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -52,6 +54,10 @@ struct Inner {
     http: reqwest::Client,
     base_url: Url,
     api_key: Option<Credential>,
+    max_retries: u32,
+    max_retry_wait: Duration,
+    rate_limit: Option<RateLimit>,
+    pacer: Pacer,
 }
 
 impl fmt::Debug for Client {
@@ -59,6 +65,8 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
             .field("api_key", &self.inner.api_key)
+            .field("max_retries", &self.inner.max_retries)
+            .field("rate_limit", &self.inner.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -72,6 +80,11 @@ impl Client {
     /// The base URL that request paths are appended to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// The rate the client paces its requests to, if any.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.rate_limit
     }
 
     /// Sends a request and decodes a JSON body from a successful response.
@@ -134,8 +147,64 @@ impl Client {
         Ok(url)
     }
 
-    async fn send(&self, request: Request) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error> {
+    /// Sends a request and returns the status, headers and body of a successful response.
+    ///
+    /// Each attempt waits its turn with the pacer, carries the credentials, and is retried
+    /// as [`crate::retry`] describes. An error status becomes [`Error::Api`].
+    pub(crate) async fn send(
+        &self,
+        mut request: Request,
+    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error> {
         let url = self.url(&request)?;
+        if let Some(name) = request.idempotency_header {
+            if !request.has_header(name) {
+                request.header(name, retry::idempotency_key());
+            }
+        }
+        let has_key = request.idempotency_header.is_some_and(|name| request.has_header(name))
+            || request.has_header("idempotency-key");
+        let replay_safe = retry::is_replay_safe(&request.method, has_key);
+        let max_retries = request.options.max_retries.unwrap_or(self.inner.max_retries);
+        let headers = self.headers(&request)?;
+        let body = request.body.take().map(|(media_type, body)| (media_type, bytes::Bytes::from(body)));
+        let method = request.method.clone();
+        let mut attempt = 0;
+        loop {
+            self.inner.pacer.wait_turn().await;
+            tracing::debug!(%method, path = url.path(), attempt = attempt + 1, "sending request");
+            let error = match self.attempt(&request, &url, &headers, body.as_ref()).await {
+                Ok((status, headers, bytes)) if status.is_success() => {
+                    tracing::debug!(%method, path = url.path(), status = status.as_u16(), "response");
+                    return Ok((status, headers, bytes));
+                }
+                Ok((status, headers, bytes)) => {
+                    Error::Api(Box::new(ApiError::from_response(status, headers, &bytes)))
+                }
+                Err(error) => error,
+            };
+            match retry::decide(&error, attempt, max_retries, replay_safe, self.inner.max_retry_wait) {
+                Decision::Retry(wait) => {
+                    tracing::info!(
+                        %method,
+                        path = url.path(),
+                        attempt = attempt + 1,
+                        wait_ms = wait.as_millis() as u64,
+                        error = %error,
+                        "attempt failed; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Decision::GiveUp(reason) => {
+                    tracing::debug!(%method, path = url.path(), attempt = attempt + 1, reason, "not retrying");
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// The headers of every attempt: the request's own, then the credentials.
+    fn headers(&self, request: &Request) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &request.headers {
@@ -147,24 +216,43 @@ impl Client {
             headers.insert(name, value);
         }
         spec::authorize(&mut headers, self.inner.api_key.as_ref())?;
-        let mut builder = self.inner.http.request(request.method, url).headers(headers);
-        if let Some((media_type, body)) = request.body {
-            builder = builder.header(CONTENT_TYPE, media_type).body(body);
+        Ok(headers)
+    }
+
+    /// One attempt: the request goes out once and the whole response is read.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        headers: &HeaderMap,
+        body: Option<&(&'static str, bytes::Bytes)>,
+    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(headers.clone());
+        if let Some(timeout) = request.options.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some((media_type, body)) = body {
+            builder = builder.header(CONTENT_TYPE, *media_type).body(body.clone());
         }
         let response = builder.send().await.map_err(Error::transport)?;
+        let received = Instant::now();
         let status = response.status();
         let headers = response.headers().clone();
+        self.inner
+            .pacer
+            .observe(&RateLimitState::from_headers(&headers), received);
         let bytes = response.bytes().await.map_err(Error::transport)?;
-        if !status.is_success() {
-            return Err(Error::Api(Box::new(ApiError::from_response(status, headers, &bytes))));
-        }
         Ok((status, headers, bytes))
     }
 }
 
 /// Decodes a successful response's JSON body; a body that does not match is an error that
 /// keeps the status and the text.
-fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(bytes).map_err(|source| Error::Decode {
         status,
         body: String::from_utf8_lossy(bytes).into_owned(),
@@ -181,6 +269,10 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    max_retries: Option<u32>,
+    max_retry_wait: Option<Duration>,
+    rate_limit: Option<Option<RateLimit>>,
+    follow_rate_limit_headers: Option<bool>,
 }
 
 impl ClientBuilder {
@@ -204,7 +296,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one request may take, body included (default 30 s).
+    /// How long one attempt may take, response body included (default 30 s). Each retry
+    /// gets the same time again.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -221,6 +314,44 @@ impl ClientBuilder {
     /// redirects: a redirect is reported as an error by this crate.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// How many times a failed request is tried again (default 2), when the failure is worth
+    /// retrying and a retry cannot do the work twice (see [`crate::retry`]). Zero turns
+    /// retries off. A call can override it.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// The longest wait before a retry that the client accepts from the server's
+    /// `retry-after` or `ratelimit-reset` (default 60 s). When the server asks for more, the
+    /// error is returned at once instead.
+    pub fn max_retry_wait(mut self, wait: Duration) -> Self {
+        self.max_retry_wait = Some(wait);
+        self
+    }
+
+    /// The rate to pace requests to, shared by all clones of the client. The default is the
+    /// rate the spec declares ([`crate::spec::DEFAULT_RATE_LIMIT`]), if any.
+    pub fn rate_limit(mut self, rate: RateLimit) -> Self {
+        self.rate_limit = Some(Some(rate));
+        self
+    }
+
+    /// Sends requests as fast as they come, with no client-side rate limit (the server's
+    /// rate-limit headers are still followed, unless turned off).
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = Some(None);
+        self
+    }
+
+    /// Whether to hold requests when the server says no requests remain in the window
+    /// (`ratelimit-remaining: 0`, until `ratelimit-reset`) or sends `retry-after` (default
+    /// on). This keeps several processes that share one key under the limit together.
+    pub fn follow_rate_limit_headers(mut self, follow: bool) -> Self {
+        self.follow_rate_limit_headers = Some(follow);
         self
     }
 
@@ -263,11 +394,29 @@ impl ClientBuilder {
                 .build()
                 .map_err(|source| Error::config(format!("could not set up HTTP: {source}")))?,
         };
+        let rate_limit = self.rate_limit.unwrap_or(spec::DEFAULT_RATE_LIMIT);
+        if let Some(rate) = rate_limit {
+            if rate.interval().is_none() {
+                return Err(Error::config(
+                    "the rate limit must allow at least one request in a window longer than zero",
+                ));
+            }
+        }
+        let max_retry_wait = self.max_retry_wait.unwrap_or(retry::DEFAULT_MAX_RETRY_WAIT);
+        let pacer = Pacer::new(
+            rate_limit,
+            self.follow_rate_limit_headers.unwrap_or(true),
+            max_retry_wait,
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 api_key,
+                max_retries: self.max_retries.unwrap_or(retry::DEFAULT_MAX_RETRIES),
+                max_retry_wait,
+                rate_limit,
+                pacer,
             }),
         })
     }

@@ -5,6 +5,8 @@ use std::ops::Deref;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::rate_limit::RateLimitState;
+
 /// A successful response: the decoded body plus the status and headers it came with.
 ///
 /// It dereferences to the body, so `response.id` works where the body has an `id`.
@@ -32,6 +34,12 @@ impl<T> ApiResponse<T> {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The rate-limit state the response reported (`ratelimit-*` and `retry-after`
+    /// headers).
+    pub fn rate_limit(&self) -> RateLimitState {
+        RateLimitState::from_headers(&self.headers)
     }
 
     /// The decoded body.

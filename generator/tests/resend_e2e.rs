@@ -362,7 +362,10 @@ async fn emails_send_posts_the_full_body_and_decodes_the_id() {
     let request = only_request(&server).await;
     assert_request_line(&request, "POST", "/emails", None);
     assert_standard_headers(&request, true);
-    assert_eq!(header(&request, "idempotency-key"), None);
+    // No key was given, so the client made one up (a UUID) for this call.
+    let key = header(&request, "idempotency-key").expect("a generated idempotency key");
+    assert_eq!(key.len(), 36, "{key}");
+    assert_eq!(key.matches('-').count(), 4, "{key}");
     assert_eq!(
         body_json(&request),
         json!({
@@ -476,7 +479,10 @@ async fn emails_send_batch_posts_an_array_and_decodes_the_ids() {
     let request = only_request(&server).await;
     assert_request_line(&request, "POST", "/emails/batch", None);
     assert_standard_headers(&request, true);
-    assert_eq!(header(&request, "idempotency-key"), None);
+    // No key was given, so the client made one up (a UUID) for this call.
+    let key = header(&request, "idempotency-key").expect("a generated idempotency key");
+    assert_eq!(key.len(), 36, "{key}");
+    assert_eq!(key.matches('-').count(), 4, "{key}");
     assert_eq!(
         body_json(&request),
         json!([

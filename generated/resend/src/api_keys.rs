@@ -35,6 +35,7 @@ impl<'a> ApiKeys<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -49,6 +50,7 @@ impl<'a> ApiKeys<'a> {
         CreateApiKey {
             client: self.client,
             body,
+            options: Default::default(),
         }
     }
 
@@ -63,6 +65,7 @@ impl<'a> ApiKeys<'a> {
         DeleteApiKey {
             client: self.client,
             api_key_id: api_key_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -83,6 +86,7 @@ impl<'a> ApiKeys<'a> {
             client: self.client,
             api_key_id: api_key_id.into(),
             body,
+            options: Default::default(),
         }
     }
 }
@@ -95,6 +99,7 @@ pub struct ListApiKeys<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListApiKeys<'a> {
@@ -113,6 +118,20 @@ impl<'a> ListApiKeys<'a> {
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -135,6 +154,7 @@ impl<'a> ListApiKeys<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -157,9 +177,24 @@ impl<'a> std::future::IntoFuture for ListApiKeys<'a> {
 pub struct CreateApiKey<'a> {
     client: &'a crate::Client,
     body: &'a types::CreateApiKeyRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CreateApiKey<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The key was created.
@@ -171,6 +206,7 @@ impl<'a> CreateApiKey<'a> {
             vec!["api-keys".to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -193,19 +229,35 @@ impl<'a> std::future::IntoFuture for CreateApiKey<'a> {
 pub struct DeleteApiKey<'a> {
     client: &'a crate::Client,
     api_key_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> DeleteApiKey<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The key was deleted.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["api-keys".to_string(), self.api_key_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -229,9 +281,24 @@ pub struct UpdateApiKey<'a> {
     client: &'a crate::Client,
     api_key_id: String,
     body: &'a types::UpdateApiKeyRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> UpdateApiKey<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The key was renamed.
@@ -243,6 +310,7 @@ impl<'a> UpdateApiKey<'a> {
             vec!["api-keys".to_string(), self.api_key_id.to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }

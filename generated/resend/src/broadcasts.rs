@@ -35,6 +35,7 @@ impl<'a> Broadcasts<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -52,6 +53,7 @@ impl<'a> Broadcasts<'a> {
         CreateBroadcast {
             client: self.client,
             body,
+            options: Default::default(),
         }
     }
 
@@ -66,6 +68,7 @@ impl<'a> Broadcasts<'a> {
         GetBroadcast {
             client: self.client,
             broadcast_id: broadcast_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -80,6 +83,7 @@ impl<'a> Broadcasts<'a> {
         DeleteBroadcast {
             client: self.client,
             broadcast_id: broadcast_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -100,6 +104,7 @@ impl<'a> Broadcasts<'a> {
             client: self.client,
             broadcast_id: broadcast_id.into(),
             body,
+            options: Default::default(),
         }
     }
 
@@ -115,6 +120,7 @@ impl<'a> Broadcasts<'a> {
             client: self.client,
             broadcast_id: broadcast_id.into(),
             body: None,
+            options: Default::default(),
         }
     }
 
@@ -129,6 +135,7 @@ impl<'a> Broadcasts<'a> {
         CancelBroadcast {
             client: self.client,
             broadcast_id: broadcast_id.into(),
+            options: Default::default(),
         }
     }
 }
@@ -141,6 +148,7 @@ pub struct ListBroadcasts<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListBroadcasts<'a> {
@@ -159,6 +167,20 @@ impl<'a> ListBroadcasts<'a> {
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -181,6 +203,7 @@ impl<'a> ListBroadcasts<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -206,9 +229,24 @@ impl<'a> std::future::IntoFuture for ListBroadcasts<'a> {
 pub struct CreateBroadcast<'a> {
     client: &'a crate::Client,
     body: &'a types::CreateBroadcastRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CreateBroadcast<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was created.
@@ -220,6 +258,7 @@ impl<'a> CreateBroadcast<'a> {
             vec!["broadcasts".to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -242,19 +281,35 @@ impl<'a> std::future::IntoFuture for CreateBroadcast<'a> {
 pub struct GetBroadcast<'a> {
     client: &'a crate::Client,
     broadcast_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> GetBroadcast<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::Broadcast>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["broadcasts".to_string(), self.broadcast_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -277,19 +332,35 @@ impl<'a> std::future::IntoFuture for GetBroadcast<'a> {
 pub struct DeleteBroadcast<'a> {
     client: &'a crate::Client,
     broadcast_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> DeleteBroadcast<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was removed.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["broadcasts".to_string(), self.broadcast_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -313,9 +384,24 @@ pub struct UpdateBroadcast<'a> {
     client: &'a crate::Client,
     broadcast_id: String,
     body: &'a types::UpdateBroadcastRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> UpdateBroadcast<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was updated.
@@ -327,6 +413,7 @@ impl<'a> UpdateBroadcast<'a> {
             vec!["broadcasts".to_string(), self.broadcast_id.to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -350,12 +437,27 @@ pub struct SendBroadcast<'a> {
     client: &'a crate::Client,
     broadcast_id: String,
     body: Option<&'a types::SendBroadcastRequest>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> SendBroadcast<'a> {
     /// Optional scheduling; send an empty object to go immediately.
     pub fn body(mut self, body: &'a types::SendBroadcastRequest) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -375,6 +477,7 @@ impl<'a> SendBroadcast<'a> {
         if let Some(body) = self.body {
             request.json(body, "application/json")?;
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -397,22 +500,38 @@ impl<'a> std::future::IntoFuture for SendBroadcast<'a> {
 pub struct CancelBroadcast<'a> {
     client: &'a crate::Client,
     broadcast_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CancelBroadcast<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was canceled.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec![
                 "broadcasts".to_string(), self.broadcast_id.to_string(), "cancel"
                 .to_string()
             ],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }

@@ -36,6 +36,7 @@ impl<'a> Contacts<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -50,6 +51,7 @@ impl<'a> Contacts<'a> {
         CreateContact {
             client: self.client,
             body,
+            options: Default::default(),
         }
     }
 
@@ -64,6 +66,7 @@ impl<'a> Contacts<'a> {
         GetContact {
             client: self.client,
             contact_id: contact_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -78,6 +81,7 @@ impl<'a> Contacts<'a> {
         DeleteContact {
             client: self.client,
             contact_id: contact_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -98,6 +102,7 @@ impl<'a> Contacts<'a> {
             client: self.client,
             contact_id: contact_id.into(),
             body,
+            options: Default::default(),
         }
     }
 }
@@ -111,6 +116,7 @@ pub struct ListContacts<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListContacts<'a> {
@@ -138,6 +144,20 @@ impl<'a> ListContacts<'a> {
         self
     }
 
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of contacts.
@@ -160,6 +180,7 @@ impl<'a> ListContacts<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -182,9 +203,24 @@ impl<'a> std::future::IntoFuture for ListContacts<'a> {
 pub struct CreateContact<'a> {
     client: &'a crate::Client,
     body: &'a types::CreateContactRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CreateContact<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The contact was created.
@@ -196,6 +232,7 @@ impl<'a> CreateContact<'a> {
             vec!["contacts".to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -218,17 +255,33 @@ impl<'a> std::future::IntoFuture for CreateContact<'a> {
 pub struct GetContact<'a> {
     client: &'a crate::Client,
     contact_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> GetContact<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The contact.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Contact>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["contacts".to_string(), self.contact_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -251,19 +304,35 @@ impl<'a> std::future::IntoFuture for GetContact<'a> {
 pub struct DeleteContact<'a> {
     client: &'a crate::Client,
     contact_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> DeleteContact<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The contact was removed.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["contacts".to_string(), self.contact_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -287,9 +356,24 @@ pub struct UpdateContact<'a> {
     client: &'a crate::Client,
     contact_id: String,
     body: &'a types::UpdateContactRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> UpdateContact<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The contact was updated.
@@ -301,6 +385,7 @@ impl<'a> UpdateContact<'a> {
             vec!["contacts".to_string(), self.contact_id.to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }

@@ -35,6 +35,7 @@ impl<'a> Domains<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -49,6 +50,7 @@ impl<'a> Domains<'a> {
         CreateDomain {
             client: self.client,
             body,
+            options: Default::default(),
         }
     }
 
@@ -63,6 +65,7 @@ impl<'a> Domains<'a> {
         GetDomain {
             client: self.client,
             domain_id: domain_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -77,6 +80,7 @@ impl<'a> Domains<'a> {
         DeleteDomain {
             client: self.client,
             domain_id: domain_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -97,6 +101,7 @@ impl<'a> Domains<'a> {
             client: self.client,
             domain_id: domain_id.into(),
             body,
+            options: Default::default(),
         }
     }
 
@@ -111,6 +116,7 @@ impl<'a> Domains<'a> {
         VerifyDomain {
             client: self.client,
             domain_id: domain_id.into(),
+            options: Default::default(),
         }
     }
 }
@@ -123,6 +129,7 @@ pub struct ListDomains<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListDomains<'a> {
@@ -141,6 +148,20 @@ impl<'a> ListDomains<'a> {
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -163,6 +184,7 @@ impl<'a> ListDomains<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -185,9 +207,24 @@ impl<'a> std::future::IntoFuture for ListDomains<'a> {
 pub struct CreateDomain<'a> {
     client: &'a crate::Client,
     body: &'a types::CreateDomainRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CreateDomain<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was created; its DNS records are included.
@@ -197,6 +234,7 @@ impl<'a> CreateDomain<'a> {
             vec!["domains".to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -219,17 +257,33 @@ impl<'a> std::future::IntoFuture for CreateDomain<'a> {
 pub struct GetDomain<'a> {
     client: &'a crate::Client,
     domain_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> GetDomain<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Domain>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["domains".to_string(), self.domain_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -252,19 +306,35 @@ impl<'a> std::future::IntoFuture for GetDomain<'a> {
 pub struct DeleteDomain<'a> {
     client: &'a crate::Client,
     domain_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> DeleteDomain<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was removed.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["domains".to_string(), self.domain_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -288,9 +358,24 @@ pub struct UpdateDomain<'a> {
     client: &'a crate::Client,
     domain_id: String,
     body: &'a types::UpdateDomainRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> UpdateDomain<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was updated.
@@ -302,6 +387,7 @@ impl<'a> UpdateDomain<'a> {
             vec!["domains".to_string(), self.domain_id.to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -324,19 +410,35 @@ impl<'a> std::future::IntoFuture for UpdateDomain<'a> {
 pub struct VerifyDomain<'a> {
     client: &'a crate::Client,
     domain_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> VerifyDomain<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: Verification was started.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["domains".to_string(), self.domain_id.to_string(), "verify".to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }

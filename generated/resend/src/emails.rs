@@ -35,6 +35,7 @@ impl<'a> Emails<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -50,6 +51,7 @@ impl<'a> Emails<'a> {
             client: self.client,
             body,
             idempotency_key: None,
+            options: Default::default(),
         }
     }
 
@@ -68,6 +70,7 @@ impl<'a> Emails<'a> {
             client: self.client,
             body,
             idempotency_key: None,
+            options: Default::default(),
         }
     }
 
@@ -82,6 +85,7 @@ impl<'a> Emails<'a> {
         GetEmail {
             client: self.client,
             email_id: email_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -102,6 +106,7 @@ impl<'a> Emails<'a> {
             client: self.client,
             email_id: email_id.into(),
             body,
+            options: Default::default(),
         }
     }
 
@@ -116,6 +121,7 @@ impl<'a> Emails<'a> {
         CancelEmail {
             client: self.client,
             email_id: email_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -136,6 +142,7 @@ impl<'a> Emails<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -156,6 +163,7 @@ impl<'a> Emails<'a> {
             client: self.client,
             email_id: email_id.into(),
             attachment_id: attachment_id.into(),
+            options: Default::default(),
         }
     }
 }
@@ -168,6 +176,7 @@ pub struct ListEmails<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListEmails<'a> {
@@ -186,6 +195,20 @@ impl<'a> ListEmails<'a> {
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -208,6 +231,7 @@ impl<'a> ListEmails<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -231,12 +255,29 @@ pub struct SendEmail<'a> {
     client: &'a crate::Client,
     body: &'a types::SendEmailRequest,
     idempotency_key: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> SendEmail<'a> {
     /// Caller-chosen key, unique per logical send, that makes the request safe to repeat: for 24 hours a request with the same key returns the first outcome instead of sending again. Reusing a key with a different body fails with `invalid_idempotent_request`; using it while the first request is still running fails with `concurrent_idempotent_requests`. Keep the same key across retries.
+    ///
+    /// When it is not set, the client makes up a key for the call and keeps it across retries, so that a retried request is not acted on twice.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -254,6 +295,8 @@ impl<'a> SendEmail<'a> {
             request.header("idempotency-key", value);
         }
         request.json(self.body, "application/json")?;
+        request.idempotency_header("idempotency-key");
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -277,12 +320,29 @@ pub struct SendBatchEmails<'a> {
     client: &'a crate::Client,
     body: &'a types::SendBatchEmailsRequest,
     idempotency_key: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> SendBatchEmails<'a> {
     /// Caller-chosen key, unique per logical send, that makes the request safe to repeat: for 24 hours a request with the same key returns the first outcome instead of sending again. Reusing a key with a different body fails with `invalid_idempotent_request`; using it while the first request is still running fails with `concurrent_idempotent_requests`. Keep the same key across retries.
+    ///
+    /// When it is not set, the client makes up a key for the call and keeps it across retries, so that a retried request is not acted on twice.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -300,6 +360,8 @@ impl<'a> SendBatchEmails<'a> {
             request.header("idempotency-key", value);
         }
         request.json(self.body, "application/json")?;
+        request.idempotency_header("idempotency-key");
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -325,17 +387,33 @@ impl<'a> std::future::IntoFuture for SendBatchEmails<'a> {
 pub struct GetEmail<'a> {
     client: &'a crate::Client,
     email_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> GetEmail<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Email>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["emails".to_string(), self.email_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -359,9 +437,24 @@ pub struct UpdateEmail<'a> {
     client: &'a crate::Client,
     email_id: String,
     body: &'a types::UpdateEmailRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> UpdateEmail<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email was rescheduled.
@@ -373,6 +466,7 @@ impl<'a> UpdateEmail<'a> {
             vec!["emails".to_string(), self.email_id.to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -395,19 +489,35 @@ impl<'a> std::future::IntoFuture for UpdateEmail<'a> {
 pub struct CancelEmail<'a> {
     client: &'a crate::Client,
     email_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CancelEmail<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email was canceled.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["emails".to_string(), self.email_id.to_string(), "cancel".to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -433,6 +543,7 @@ pub struct ListEmailAttachments<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListEmailAttachments<'a> {
@@ -451,6 +562,20 @@ impl<'a> ListEmailAttachments<'a> {
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -476,6 +601,7 @@ impl<'a> ListEmailAttachments<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -502,22 +628,38 @@ pub struct GetEmailAttachment<'a> {
     client: &'a crate::Client,
     email_id: String,
     attachment_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> GetEmailAttachment<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The attachment.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::EmailAttachment>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec![
                 "emails".to_string(), self.email_id.to_string(), "attachments"
                 .to_string(), self.attachment_id.to_string()
             ],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }

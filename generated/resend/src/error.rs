@@ -3,27 +3,33 @@
 //! The crate's one error type.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::rate_limit::RateLimitState;
 use crate::spec::{self, ErrorCode};
 
 /// Everything that can go wrong with a call.
 ///
 /// Match on the variant to tell an answer from the API ([`Error::Api`]) from a failure to
-/// reach it, or use the helpers ([`Error::status`], [`Error::code`]).
+/// reach it, or use the helpers ([`Error::status`], [`Error::code`],
+/// [`Error::is_retryable`], [`Error::retry_after`], [`Error::rate_limit`]).
+///
+/// The error is what the last attempt met: the client has already retried what was safe
+/// and worth retrying, as many times as configured.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an error status (4xx or 5xx).
     Api(Box<ApiError>),
-    /// The connection could not be made, or broke before a response arrived.
+    /// The connection could not be made, or broke before the whole response arrived.
     Connection {
         /// The underlying transport error.
         source: reqwest::Error,
     },
-    /// No response arrived within the configured timeout.
+    /// The response (body included) did not arrive within the configured timeout.
     Timeout {
         /// The underlying transport error.
         source: reqwest::Error,
@@ -37,7 +43,7 @@ pub enum Error {
         /// What did not match.
         source: serde_json::Error,
     },
-    /// The request body could not be encoded as JSON.
+    /// The request body or a parameter could not be encoded.
     Encode {
         /// What went wrong.
         source: serde_json::Error,
@@ -89,6 +95,33 @@ impl Error {
             _ => None,
         }
     }
+
+    /// Whether the failure may pass if the same request is tried again later: a connection
+    /// failure, a timeout, a 408, 429 or 5xx, or an error code the spec marks retryable. A
+    /// quota that is used up, or a 4xx with a code the spec does not mark, is not.
+    ///
+    /// The client retries such errors itself when that is safe; this says whether trying
+    /// again later (a queue, a job retry) makes sense.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(error) => error.is_retryable(),
+            Error::Connection { .. } | Error::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`retry-after`), when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.rate_limit().and_then(|state| state.retry_after)
+    }
+
+    /// The rate-limit state the error response reported, when the API answered.
+    pub fn rate_limit(&self) -> Option<&RateLimitState> {
+        match self {
+            Error::Api(error) => Some(error.rate_limit()),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -121,8 +154,10 @@ impl std::error::Error for Error {
 pub struct ApiError {
     status: StatusCode,
     code: Option<ErrorCode>,
+    raw_code: Option<String>,
     message: Option<String>,
     headers: HeaderMap,
+    rate_limit: RateLimitState,
     body: String,
 }
 
@@ -134,10 +169,32 @@ impl ApiError {
         Self {
             status,
             code: details.code,
+            raw_code: details.raw_code,
             message: details.message,
+            rate_limit: RateLimitState::from_headers(&headers),
             headers,
             body: String::from_utf8_lossy(body).into_owned(),
         }
+    }
+
+    /// The error code as the body spelled it.
+    pub(crate) fn raw_code(&self) -> Option<&str> {
+        self.raw_code.as_deref()
+    }
+
+    /// Whether trying again later may succeed (see [`Error::is_retryable`]).
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::is_retryable_status(self.status, self.raw_code())
+    }
+
+    /// The rate-limit state the response reported.
+    pub fn rate_limit(&self) -> &RateLimitState {
+        &self.rate_limit
+    }
+
+    /// How long the server asked to wait before trying again (`retry-after`), when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.rate_limit.retry_after
     }
 
     /// The HTTP status.

@@ -38,9 +38,14 @@
 
 mod client;
 mod error;
+
+pub mod rate_limit;
+
+mod raw;
 mod request;
 mod response;
 
+pub mod retry;
 pub mod spec;
 pub mod types;
 pub mod api_keys;
@@ -53,5 +58,11 @@ pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
+pub use rate_limit::{RateLimit, RateLimitState};
+pub use raw::RawRequest;
 pub use response::ApiResponse;
 pub use spec::ErrorCode;
+/// The HTTP client library the crate sends with, for its types (`StatusCode`,
+/// `HeaderMap`, `Method`) and to configure one of your own.
+pub use reqwest;
+pub use reqwest::{Method, StatusCode};

@@ -3,6 +3,7 @@
 //! A request as the operations describe it, before the client sends it.
 
 use std::fmt::Display;
+use std::time::Duration;
 
 use reqwest::Method;
 use serde::Serialize;
@@ -17,9 +18,23 @@ pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) segments: Vec<String>,
     pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(String, String)>,
     /// The body with its media type.
     pub(crate) body: Option<(&'static str, Vec<u8>)>,
+    /// The header that carries an idempotency key, when the operation takes one: the client
+    /// makes up a key for it when the caller gave none.
+    pub(crate) idempotency_header: Option<&'static str>,
+    /// Settings for this call that override the client's.
+    pub(crate) options: CallOptions,
+}
+
+/// Settings of one call that override the client's.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CallOptions {
+    /// Retries after the first attempt.
+    pub(crate) max_retries: Option<u32>,
+    /// Time allowed for each attempt.
+    pub(crate) timeout: Option<Duration>,
 }
 
 // Not every API uses every kind of parameter or body, so some of these go unused in a crate.
@@ -32,6 +47,8 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            idempotency_header: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -81,8 +98,18 @@ impl Request {
     }
 
     /// Adds a request header.
-    pub(crate) fn header(&mut self, name: &'static str, value: impl Display) {
-        self.headers.push((name, value.to_string()));
+    pub(crate) fn header(&mut self, name: &str, value: impl Display) {
+        self.headers.push((name.to_string(), value.to_string()));
+    }
+
+    /// Names the header that carries the operation's idempotency key.
+    pub(crate) fn idempotency_header(&mut self, name: &'static str) {
+        self.idempotency_header = Some(name);
+    }
+
+    /// Whether a header is set (names compared without regard to case).
+    pub(crate) fn has_header(&self, name: &str) -> bool {
+        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     /// Sets a JSON body, sent with the given media type (`application/json` or a `+json`

@@ -35,6 +35,7 @@ impl<'a> Segments<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -49,6 +50,7 @@ impl<'a> Segments<'a> {
         CreateSegment {
             client: self.client,
             body,
+            options: Default::default(),
         }
     }
 
@@ -63,6 +65,7 @@ impl<'a> Segments<'a> {
         GetSegment {
             client: self.client,
             segment_id: segment_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -77,6 +80,7 @@ impl<'a> Segments<'a> {
         DeleteSegment {
             client: self.client,
             segment_id: segment_id.into(),
+            options: Default::default(),
         }
     }
 }
@@ -89,6 +93,7 @@ pub struct ListSegments<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListSegments<'a> {
@@ -107,6 +112,20 @@ impl<'a> ListSegments<'a> {
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -129,6 +148,7 @@ impl<'a> ListSegments<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -151,9 +171,24 @@ impl<'a> std::future::IntoFuture for ListSegments<'a> {
 pub struct CreateSegment<'a> {
     client: &'a crate::Client,
     body: &'a types::CreateSegmentRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CreateSegment<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The segment was created.
@@ -165,6 +200,7 @@ impl<'a> CreateSegment<'a> {
             vec!["segments".to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -187,17 +223,33 @@ impl<'a> std::future::IntoFuture for CreateSegment<'a> {
 pub struct GetSegment<'a> {
     client: &'a crate::Client,
     segment_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> GetSegment<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The segment.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Segment>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["segments".to_string(), self.segment_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -220,19 +272,35 @@ impl<'a> std::future::IntoFuture for GetSegment<'a> {
 pub struct DeleteSegment<'a> {
     client: &'a crate::Client,
     segment_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> DeleteSegment<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The segment was removed.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["segments".to_string(), self.segment_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }

@@ -8,6 +8,8 @@ use reqwest::header::HeaderMap;
 use reqwest::header::HeaderValue;
 use crate::client::{Client, Credential};
 use crate::error::Error;
+#[allow(unused_imports)]
+use crate::rate_limit::RateLimit;
 
 /// The server the spec names; requests go here unless configured otherwise.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.resend.com");
@@ -21,8 +23,11 @@ pub const API_KEY_ENV: Option<&str> = Some("RESEND_API_KEY");
 /// Whether every request needs an API key.
 pub const REQUIRES_API_KEY: bool = true;
 
-/// The default request rate the spec declares: so many requests per so many seconds.
-pub const DEFAULT_RATE_LIMIT: Option<(u32, u32)> = Some((2, 1));
+/// The default request rate the spec declares (`x-rate-limit`); the client paces its
+/// requests to it unless configured otherwise.
+pub const DEFAULT_RATE_LIMIT: Option<RateLimit> = Some(
+    RateLimit::new(2, std::time::Duration::from_secs(1)),
+);
 
 /// Puts the credentials on a request, the way the spec's security scheme says.
 pub(crate) fn authorize(
@@ -86,6 +91,7 @@ pub const RETRYABLE_STATUSES: &[u16] = &[429];
 #[derive(Debug, Default)]
 pub(crate) struct ErrorDetails {
     pub(crate) code: Option<ErrorCode>,
+    pub(crate) raw_code: Option<String>,
     pub(crate) message: Option<String>,
 }
 
@@ -98,8 +104,10 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ErrorDetails {
     let text = |property: Option<&str>| {
         property.and_then(|name| object.get(name)).and_then(serde_json::Value::as_str)
     };
+    let raw_code = text(ERROR_CODE_PROPERTY);
     ErrorDetails {
-        code: text(ERROR_CODE_PROPERTY).map(ErrorCode::from),
+        code: raw_code.map(ErrorCode::from),
+        raw_code: raw_code.map(str::to_string),
         message: text(ERROR_MESSAGE_PROPERTY).map(str::to_string),
     }
 }

@@ -35,6 +35,7 @@ impl<'a> Webhooks<'a> {
             limit: None,
             after: None,
             before: None,
+            options: Default::default(),
         }
     }
 
@@ -49,6 +50,7 @@ impl<'a> Webhooks<'a> {
         CreateWebhook {
             client: self.client,
             body,
+            options: Default::default(),
         }
     }
 
@@ -63,6 +65,7 @@ impl<'a> Webhooks<'a> {
         GetWebhook {
             client: self.client,
             webhook_id: webhook_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -77,6 +80,7 @@ impl<'a> Webhooks<'a> {
         DeleteWebhook {
             client: self.client,
             webhook_id: webhook_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -97,6 +101,7 @@ impl<'a> Webhooks<'a> {
             client: self.client,
             webhook_id: webhook_id.into(),
             body,
+            options: Default::default(),
         }
     }
 }
@@ -109,6 +114,7 @@ pub struct ListWebhooks<'a> {
     limit: Option<i64>,
     after: Option<String>,
     before: Option<String>,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> ListWebhooks<'a> {
@@ -127,6 +133,20 @@ impl<'a> ListWebhooks<'a> {
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
 
@@ -149,6 +169,7 @@ impl<'a> ListWebhooks<'a> {
         if let Some(value) = &self.before {
             request.query("before", value);
         }
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -171,9 +192,24 @@ impl<'a> std::future::IntoFuture for ListWebhooks<'a> {
 pub struct CreateWebhook<'a> {
     client: &'a crate::Client,
     body: &'a types::CreateWebhookRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> CreateWebhook<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook was registered.
@@ -185,6 +221,7 @@ impl<'a> CreateWebhook<'a> {
             vec!["webhooks".to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -207,17 +244,33 @@ impl<'a> std::future::IntoFuture for CreateWebhook<'a> {
 pub struct GetWebhook<'a> {
     client: &'a crate::Client,
     webhook_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> GetWebhook<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Webhook>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["webhooks".to_string(), self.webhook_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -240,19 +293,35 @@ impl<'a> std::future::IntoFuture for GetWebhook<'a> {
 pub struct DeleteWebhook<'a> {
     client: &'a crate::Client,
     webhook_id: String,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> DeleteWebhook<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook was removed.
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        let request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["webhooks".to_string(), self.webhook_id.to_string()],
         );
+        request.options = self.options;
         self.client.execute(request).await
     }
 }
@@ -276,9 +345,24 @@ pub struct UpdateWebhook<'a> {
     client: &'a crate::Client,
     webhook_id: String,
     body: &'a types::UpdateWebhookRequest,
+    options: crate::request::CallOptions,
 }
 
 impl<'a> UpdateWebhook<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook was updated.
@@ -290,6 +374,7 @@ impl<'a> UpdateWebhook<'a> {
             vec!["webhooks".to_string(), self.webhook_id.to_string()],
         );
         request.json(self.body, "application/json")?;
+        request.options = self.options;
         self.client.execute(request).await
     }
 }

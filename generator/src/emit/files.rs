@@ -12,9 +12,12 @@ use crate::model::{Api, Auth};
 /// Versions of the generated crate's dependencies. One place, so that every crate agrees.
 const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
+httpdate = "1"
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "system-proxy"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+tokio = { version = "1", features = ["sync", "time"] }
+tracing = "0.1"
 url = "2"
 
 [dev-dependencies]
@@ -48,8 +51,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         mod client;
         mod error;
+        pub mod rate_limit;
+        mod raw;
         mod request;
         mod response;
+        pub mod retry;
         pub mod spec;
         pub mod types;
 
@@ -57,8 +63,15 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         pub use error::{ApiError, Error};
+        pub use rate_limit::{RateLimit, RateLimitState};
+        pub use raw::RawRequest;
         pub use response::ApiResponse;
         pub use spec::ErrorCode;
+
+        /// The HTTP client library the crate sends with, for its types (`StatusCode`,
+        /// `HeaderMap`, `Method`) and to configure one of your own.
+        pub use reqwest;
+        pub use reqwest::{Method, StatusCode};
     }
 }
 

@@ -19,12 +19,23 @@ use crate::model::{Api, IntWidth, TypeRef};
 const RUNTIME: &[(&str, &str)] = &[
     ("src/client.rs", include_str!("../../templates/client.rs")),
     ("src/error.rs", include_str!("../../templates/error.rs")),
+    (
+        "src/rate_limit.rs",
+        include_str!("../../templates/rate_limit.rs"),
+    ),
+    ("src/raw.rs", include_str!("../../templates/raw.rs")),
     ("src/request.rs", include_str!("../../templates/request.rs")),
+    ("src/retry.rs", include_str!("../../templates/retry.rs")),
     (
         "src/response.rs",
         include_str!("../../templates/response.rs"),
     ),
 ];
+
+/// The paths of the runtime files, which are the same text in every generated crate.
+pub fn runtime_paths() -> impl Iterator<Item = &'static str> {
+    RUNTIME.iter().map(|(path, _)| *path)
+}
 
 /// Every file of the crate, by relative path.
 pub fn emit(api: &Api) -> Result<BTreeMap<String, String>, String> {

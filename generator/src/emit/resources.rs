@@ -162,6 +162,7 @@ fn handle_method(op: &Operation) -> TokenStream {
         let name = ident(&param.name);
         fields.push(quote!(#name: None,));
     }
+    fields.push(quote!(options: Default::default(),));
     quote! {
         #docs
         #deprecated
@@ -200,7 +201,16 @@ fn builder(op: &Operation) -> TokenStream {
         let name = ident(&param.name);
         let ty = stored_type(&param.ty);
         fields.push(quote!(#name: Option<#ty>,));
-        let docs = doc(param.doc.as_deref());
+        let docs = if op.idempotency_key.as_deref() == Some(param.wire_name.as_str()) {
+            doc_paragraphs(&[
+                param.doc.as_deref(),
+                Some(
+                    "When it is not set, the client makes up a key for the call and keeps it across retries, so that a retried request is not acted on twice.",
+                ),
+            ])
+        } else {
+            doc(param.doc.as_deref())
+        };
         let (argument, value) = match param.ty {
             TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
             _ => (ty.clone(), quote!(value)),
@@ -225,6 +235,22 @@ fn builder(op: &Operation) -> TokenStream {
         });
     }
 
+    fields.push(quote!(options: crate::request::CallOptions,));
+    setters.push(quote! {
+        /// Retries after the first attempt, for this call only (the client's setting
+        /// otherwise).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_retries = Some(retries);
+            self
+        }
+
+        /// Time allowed for each attempt, for this call only (the client's setting
+        /// otherwise).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+    });
     let send_body = send_body(op);
     let on_success = op
         .response
@@ -307,14 +333,18 @@ fn send_body(op: &Operation) -> TokenStream {
             }
         });
     }
+    if let Some(header) = &op.idempotency_key {
+        let header = header.to_ascii_lowercase();
+        statements.push(quote!(request.idempotency_header(#header);));
+    }
+    statements.push(quote!(request.options = self.options;));
     let execute = match &op.response.ty {
         Some(_) if op.response.optional => quote!(self.client.execute_optional(request).await),
         Some(_) => quote!(self.client.execute(request).await),
         None => quote!(self.client.execute_empty(request).await),
     };
-    let mutability = (!statements.is_empty()).then(|| quote!(mut));
     quote! {
-        let #mutability request = crate::request::Request::new(
+        let mut request = crate::request::Request::new(
             reqwest::Method::#method,
             vec![#(#segments),*],
         );

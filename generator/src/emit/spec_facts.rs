@@ -28,7 +28,7 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         Some(rate) => {
             let requests = proc_macro2::Literal::u32_unsuffixed(rate.requests);
             let window = proc_macro2::Literal::u32_unsuffixed(rate.window_seconds);
-            quote!(Some((#requests, #window)))
+            quote!(Some(RateLimit::new(#requests, std::time::Duration::from_secs(#window))))
         }
         None => quote!(None),
     };
@@ -45,6 +45,8 @@ pub fn spec_rs(api: &Api) -> TokenStream {
 
         use crate::client::{Client, Credential};
         use crate::error::Error;
+        #[allow(unused_imports)]
+        use crate::rate_limit::RateLimit;
 
         /// The server the spec names; requests go here unless configured otherwise.
         pub const DEFAULT_BASE_URL: Option<&str> = #base_url;
@@ -58,8 +60,9 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         /// Whether every request needs an API key.
         pub const REQUIRES_API_KEY: bool = #requires_key;
 
-        /// The default request rate the spec declares: so many requests per so many seconds.
-        pub const DEFAULT_RATE_LIMIT: Option<(u32, u32)> = #rate;
+        /// The default request rate the spec declares (`x-rate-limit`); the client paces its
+        /// requests to it unless configured otherwise.
+        pub const DEFAULT_RATE_LIMIT: Option<RateLimit> = #rate;
 
         #authorize
 
@@ -192,6 +195,7 @@ fn errors(model: Option<&ErrorModel>) -> TokenStream {
         #[derive(Debug, Default)]
         pub(crate) struct ErrorDetails {
             pub(crate) code: Option<ErrorCode>,
+            pub(crate) raw_code: Option<String>,
             pub(crate) message: Option<String>,
         }
 
@@ -206,8 +210,10 @@ fn errors(model: Option<&ErrorModel>) -> TokenStream {
                     .and_then(|name| object.get(name))
                     .and_then(serde_json::Value::as_str)
             };
+            let raw_code = text(ERROR_CODE_PROPERTY);
             ErrorDetails {
-                code: text(ERROR_CODE_PROPERTY).map(#code_from),
+                code: raw_code.map(#code_from),
+                raw_code: raw_code.map(str::to_string),
                 message: text(ERROR_MESSAGE_PROPERTY).map(str::to_string),
             }
         }

@@ -21,12 +21,21 @@ use crate::naming::{self, Scope};
 const UNTAGGED: &str = "operations";
 
 /// Names a builder uses for itself; parameters take other names.
-const BUILDER_RESERVED: &[&str] = &["client", "body", "options", "send", "into_future"];
+const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "body",
+    "options",
+    "send",
+    "into_future",
+    "max_retries",
+    "timeout",
+];
 
 /// Resource modules the crate defines itself.
 /// They are also methods of `Client` (the accessor of a resource has the module's name).
 const MODULE_RESERVED: &[&str] = &[
     "api_key",
+    "attempt",
     "base_url",
     "builder",
     "client",
@@ -34,15 +43,19 @@ const MODULE_RESERVED: &[&str] = &[
     "error",
     "execute",
     "execute_empty",
+    "execute_optional",
     "fmt",
     "from_env",
+    "headers",
     "lib",
     "main",
     "new",
     "prelude",
+    "rate_limit",
     "raw",
     "request",
     "response",
+    "retry",
     "send",
     "spec",
     "types",

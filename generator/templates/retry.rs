@@ -1,0 +1,197 @@
+//! When a failed attempt is tried again, and after how long.
+//!
+//! An attempt is retried when the failure is likely to pass (the connection, a timeout, a
+//! 408, a 5xx, or an error code the spec marks retryable) and sending the request again
+//! cannot do the work twice:
+//! - the request never left (the connection could not be made);
+//! - the server refused it without doing anything (a 4xx with a retryable code or status,
+//!   such as a 429 for too many requests);
+//! - the request is idempotent: `GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`, or any request
+//!   that carries an idempotency key.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use reqwest::{Method, StatusCode};
+
+use crate::error::Error;
+use crate::spec;
+
+/// Retries after the first attempt, unless the builder or the call says otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// The longest wait a server may ask for before a retry; a longer one returns the error.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// The first backoff when the server says nothing about when to retry; it doubles with each
+/// retry, up to [`MAX_BACKOFF`], less up to a quarter at random.
+const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+
+/// The longest backoff.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// What to do after a failed attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Try again after this long.
+    Retry(Duration),
+    /// Return the error to the caller, for this reason.
+    GiveUp(&'static str),
+}
+
+/// Whether sending the request again cannot repeat its effect.
+pub(crate) fn is_replay_safe(method: &Method, has_idempotency_key: bool) -> bool {
+    has_idempotency_key
+        || matches!(
+            *method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+        )
+}
+
+/// Whether an error status and code are worth another try, leaving aside whether the
+/// request may be sent twice. A code from the body decides for a 4xx: the spec lists the
+/// retryable ones (a quota error, say, is not). Without a code, the status decides.
+pub(crate) fn is_retryable_status(status: StatusCode, code: Option<&str>) -> bool {
+    if let Some(code) = code {
+        if spec::RETRYABLE_CODES.contains(&code) {
+            return true;
+        }
+        if status.is_client_error() {
+            return false;
+        }
+    }
+    spec::RETRYABLE_STATUSES.contains(&status.as_u16())
+        || matches!(
+            status,
+            StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS
+        )
+        || (status.is_server_error()
+            && !matches!(
+                status,
+                StatusCode::NOT_IMPLEMENTED | StatusCode::HTTP_VERSION_NOT_SUPPORTED
+            ))
+}
+
+/// Decides about the attempt numbered `attempt` (0 for the first) that failed with
+/// `error`.
+pub(crate) fn decide(
+    error: &Error,
+    attempt: u32,
+    max_retries: u32,
+    replay_safe: bool,
+    max_wait: Duration,
+) -> Decision {
+    if attempt >= max_retries {
+        return Decision::GiveUp("no retries left");
+    }
+    match error {
+        Error::Api(api) => {
+            let status = api.status();
+            if !is_retryable_status(status, api.raw_code()) {
+                return Decision::GiveUp("the error is not one that a retry can fix");
+            }
+            // A 4xx means the server refused the request without acting on it.
+            if !status.is_client_error() && !replay_safe {
+                return Decision::GiveUp("the request is not idempotent and may have been acted on");
+            }
+            let rate = api.rate_limit();
+            let directed = rate.retry_after.or_else(|| {
+                (status == StatusCode::TOO_MANY_REQUESTS || rate.is_exhausted())
+                    .then_some(rate.reset)
+                    .flatten()
+            });
+            match directed {
+                Some(wait) if wait > max_wait => {
+                    Decision::GiveUp("the server asked for a longer wait than the retry limit allows")
+                }
+                Some(wait) => Decision::Retry(wait),
+                None => Decision::Retry(backoff(attempt)),
+            }
+        }
+        Error::Connection { source } if source.is_connect() => Decision::Retry(backoff(attempt)),
+        Error::Connection { .. } | Error::Timeout { .. } if replay_safe => {
+            Decision::Retry(backoff(attempt))
+        }
+        Error::Connection { .. } | Error::Timeout { .. } => {
+            Decision::GiveUp("the request is not idempotent and may have reached the server")
+        }
+        _ => Decision::GiveUp("the error is not one that a retry can fix"),
+    }
+}
+
+/// Exponential backoff with jitter: 0.5 s, 1 s, 2 s, ... up to 8 s, each less up to 25 % at
+/// random, so that clients that failed together do not retry together.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let full = INITIAL_BACKOFF
+        .checked_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX))
+        .unwrap_or(MAX_BACKOFF)
+        .min(MAX_BACKOFF);
+    let jitter = (random_u64() % 1000) as f64 / 1000.0 * 0.25;
+    full.mul_f64(1.0 - jitter)
+}
+
+/// A fresh idempotency key: a random (version 4) UUID.
+pub(crate) fn idempotency_key() -> String {
+    let high = random_u64();
+    let low = random_u64();
+    // Version 4 in the time-high field, variant 10 in the clock-sequence field.
+    let high = (high & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
+}
+
+/// 64 random bits. The standard library's hasher keys come from the operating system's
+/// random source; a counter and the time make each value differ from the last.
+fn random_u64() -> u64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    hasher.write_u128(nanos);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 0..40 {
+            let wait = backoff(attempt);
+            let full = Duration::from_millis(500 * 2u64.pow(attempt.min(5))).min(MAX_BACKOFF);
+            assert!(wait <= full, "attempt {attempt}: {wait:?} > {full:?}");
+            assert!(wait >= full.mul_f64(0.75), "attempt {attempt}: {wait:?} too short");
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_are_uuid_v4_and_differ() {
+        let a = idempotency_key();
+        let b = idempotency_key();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+    }
+
+    #[test]
+    fn methods_that_may_be_replayed() {
+        assert!(is_replay_safe(&Method::GET, false));
+        assert!(is_replay_safe(&Method::DELETE, false));
+        assert!(!is_replay_safe(&Method::POST, false));
+        assert!(!is_replay_safe(&Method::PATCH, false));
+        assert!(is_replay_safe(&Method::POST, true));
+    }
+}
