@@ -176,6 +176,28 @@ pub fn readme(api: &Api) -> String {
             "Requests go to `{url}` by default, over HTTPS only.\n"
         );
     }
+    let _ = writeln!(text, "## Errors, retries and rate limits\n");
+    let _ = writeln!(
+        text,
+        "Every call returns `Result<ApiResponse<T>, Error>`. `Error` tells an API error (status, \
+         code, message, headers, raw body) from a connection failure, a timeout or a body that \
+         does not decode; `status()`, `code()`, `is_retryable()`, `retry_after()` and \
+         `rate_limit()` answer the usual questions. Every response, success included, gives its \
+         rate-limit headers as `rate_limit()`.\n"
+    );
+    let pace = match api.rate_limit {
+        Some(rate) => format!(
+            "Requests are paced to {} per {} s, the rate the spec declares (`ClientBuilder::rate_limit`, `no_rate_limit`), ",
+            rate.requests, rate.window_seconds
+        ),
+        None => "The spec declares no request rate, so requests are not paced locally (`ClientBuilder::rate_limit` sets one), ".to_string(),
+    };
+    let _ = writeln!(
+        text,
+        "{pace}and held while the server says no requests remain in the window. Failed calls are \
+         retried (twice by default) when the failure may pass and sending again cannot do the \
+         work twice; see the `retry` module.\n"
+    );
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");
         for example in &api.examples {
