@@ -60,9 +60,9 @@ pub struct Report {
 /// The outcome for one spec.
 #[derive(Debug)]
 pub struct CrateReport {
-    /// The spec as named to the generator, e.g. `spec/resend.yaml`.
+    /// The spec as named to the generator, e.g. `spec/petstore.yaml`.
     pub spec_path: String,
-    /// The output folder, e.g. `generated/resend`.
+    /// The output folder, e.g. `generated/petstore`.
     pub out: String,
     /// `Err` holds the generator's errors; nothing was written for this spec.
     pub result: Result<Summary, Vec<Diagnostic>>,
@@ -613,10 +613,10 @@ mod tests {
     #[test]
     fn finds_orphan_crate_folders_but_not_files() {
         let tmp = TempDir::new();
-        tmp.write("resend/Cargo.toml", "x");
+        tmp.write("petstore/Cargo.toml", "x");
         tmp.write("old/Cargo.toml", "x");
         tmp.write("README.md", "x");
-        let stems = BTreeSet::from(["resend", "stripe"]);
+        let stems = BTreeSet::from(["petstore", "stripe"]);
         assert_eq!(orphan_dirs(&tmp.0, &stems).unwrap(), ["old"]);
         assert!(orphan_dirs(&tmp.0.join("nope"), &stems).unwrap().is_empty());
     }
