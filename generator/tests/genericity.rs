@@ -115,7 +115,10 @@ fn mentions(text: &str, term: &str) -> bool {
     text.match_indices(&term).any(|(at, _)| {
         let before = text.as_bytes().get(at.wrapping_sub(1)).copied();
         let after = text.as_bytes().get(at + term.len()).copied();
-        !before.is_some_and(word) && !(after.is_some_and(word) && !term.ends_with('_'))
+        // A prefix such as `re_` is meant to be followed by more of the identifier.
+        let starts_a_word = !before.is_some_and(word);
+        let ends_a_word = term.ends_with('_') || !after.is_some_and(word);
+        starts_a_word && ends_a_word
     })
 }
 
