@@ -165,6 +165,7 @@ pub fn bundle(
     while let Some(pending) = bundler.queue.pop_front() {
         bundler.copy_component(pending);
     }
+    bundler.point_at_hoisted(&mut doc);
     for (kind, name, value) in std::mem::take(&mut bundler.done) {
         let Some(root) = doc.as_object_mut() else {
             break;
@@ -265,6 +266,36 @@ impl Bundler<'_> {
                         siblings,
                     });
                 }
+            }
+        }
+    }
+
+    /// A schema of the spec that was made a component (`#/components/schemas/A/properties/b`
+    /// referenced from elsewhere) is replaced where it stands by a reference to that
+    /// component, so that it gives one Rust type, not two.
+    fn point_at_hoisted(&self, doc: &mut Value) {
+        let mut hoisted: Vec<(&str, &str)> = self
+            .assigned
+            .iter()
+            .filter(|((target, kind), _)| target.file == 0 && kind == "schemas")
+            .map(|((target, _), name)| (target.fragment.as_str(), name.as_str()))
+            .collect();
+        hoisted.sort();
+        for (fragment, name) in hoisted {
+            let pointer = format!("#{fragment}");
+            if fragment.is_empty()
+                || self.sources.is_copied(&pointer)
+                || role_at(fragment) != Node::Schema
+            {
+                continue;
+            }
+            if let Some(node) = doc.pointer_mut(fragment) {
+                let mut reference = Map::new();
+                reference.insert(
+                    "$ref".to_string(),
+                    Value::String(local_reference("schemas", name)),
+                );
+                *node = Value::Object(reference);
             }
         }
     }
@@ -694,6 +725,23 @@ impl Bundler<'_> {
         self.rel_paths.push(rel.to_string());
         Some(index)
     }
+}
+
+/// The role of the node at a pointer of the spec, judged from the pointer alone.
+fn role_at(fragment: &str) -> Node {
+    fragment
+        .split('/')
+        .skip(1)
+        .map(crate::context::unescape_token)
+        .fold(Node::Root, |role, token| {
+            if token.parse::<usize>().is_ok()
+                && matches!(role, Node::SchemaList | Node::Schema | Node::Other)
+            {
+                role.item()
+            } else {
+                role.child(&token)
+            }
+        })
 }
 
 /// The role of the content of a component of `kind`.

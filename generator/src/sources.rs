@@ -73,6 +73,16 @@ impl Sources {
         });
     }
 
+    /// Whether the node at `pointer` (in the bundled document) was copied in from
+    /// elsewhere rather than read at that place of the spec.
+    pub fn is_copied(&self, pointer: &str) -> bool {
+        self.grafts.iter().any(|g| {
+            pointer
+                .strip_prefix(g.at.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
+
     /// Where the node at `pointer` (in the bundled document) came from: the innermost graft
     /// that holds it, else the spec itself.
     pub fn place(&self, pointer: &str) -> Place {
@@ -138,6 +148,7 @@ mod tests {
         assert_eq!(sources.place("#/a/b").file, "main.yaml");
         assert_eq!(sources.place("#/a/cc").file, "main.yaml");
         assert_eq!(sources.place("#/a/c").pointer, "#/x");
+        assert!(sources.is_copied("#/a/c/y") && !sources.is_copied("#/a/cc"));
         Ok(())
     }
 }
