@@ -772,6 +772,32 @@ mod tests {
         }
     }
 
+    /// `--spec` with a spec in several files: the others are read relative to it.
+    #[test]
+    fn a_spec_in_several_files_generates() {
+        let tmp = TempDir::new();
+        let spec = workspace_root().join("generator/tests/external/api/main.yaml");
+        let out = tmp.0.join("out");
+        let report = codegen_spec(
+            spec.to_str().unwrap(),
+            out.to_str().unwrap(),
+            None,
+            Mode::Write,
+        )
+        .unwrap();
+        assert!(report.is_ok(), "{}", report.errors_text());
+        let types = fs::read_to_string(out.join("src/types.rs")).unwrap();
+        assert!(types.contains("pub struct Pet {"), "{types}");
+        let Ok(summary) = &report.crates[0].result else {
+            panic!("{}", report.errors_text())
+        };
+        let places: Vec<&str> = summary.warnings.iter().map(|w| w.file.as_str()).collect();
+        assert!(
+            places.iter().all(|f| f.ends_with("common/errors.yaml")),
+            "{places:?}"
+        );
+    }
+
     #[test]
     fn check_text_summarises() {
         let mut report = Report::new("generated/".into(), REGENERATE.into());
