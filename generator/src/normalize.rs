@@ -2,24 +2,7 @@
 //! reads. What has a 3.0 equivalent is mapped silently; what only loses precision (the Rust
 //! type becomes wider than the schema) is dropped with a warning that says what and where.
 //!
-//! | 3.1 | becomes |
-//! | --- | --- |
-//! | `type: [X, "null"]`, `type: "null"` | `type: X` + `nullable: true` |
-//! | `type: [X, Y]` (several non-null) | no type (a JSON value), with a warning |
-//! | `anyOf`/`oneOf` with a `{type: "null"}` branch | the other branch(es) + `nullable: true` |
-//! | `const: v` | `enum: [v]` (and the type of `v` when none is given) |
-//! | `examples: [a, ...]` in a schema | `example: a` |
-//! | `exclusiveMinimum: n` (a number) | `minimum: n` + `exclusiveMinimum: true` (same for maximum) |
-//! | `contentEncoding: base64` / `contentMediaType` on a string | `format: byte` / `format: binary` |
-//! | `unevaluatedProperties`, one `patternProperties` | `additionalProperties` when it is not given |
-//! | `true` / `false` as a schema | `{}` / `{not: {}}` |
-//! | `$ref` with `description` and other annotations beside it | kept (the description is used); other keywords beside it are ignored, with a warning |
-//! | `prefixItems`, `if`/`then`/`else`, `dependentSchemas`, `$dynamicRef`, `$id` | dropped, with a warning |
-//! | `$schema`, `$anchor`, `$comment`, `$defs` (references into it are made components by the bundler), validation-only keywords | dropped or ignored silently |
-//! | `webhooks` | dropped, with a warning: they are requests the API sends, not ones a client makes |
-//! | no `paths` | empty `paths` |
-//! | `jsonSchemaDialect` | ignored, with a warning unless it names OpenAPI's own dialect |
-//! | `info.summary`, `license.identifier`, `components.pathItems` | accepted (path item references are inlined by the bundler) |
+//! The README's "OpenAPI 3.1" section lists every mapping.
 
 use serde_json::{Map, Value};
 
