@@ -163,6 +163,60 @@ mod tests {
         );
     }
 
+    fn rendered(spec: &str) -> Vec<String> {
+        let diagnostics = match generate(spec, &options()) {
+            Ok(generated) => generated.warnings,
+            Err(diagnostics) => diagnostics,
+        };
+        diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn versions_other_than_3_0_and_3_1_are_refused() {
+        assert_eq!(
+            rendered("openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}\n"),
+            [
+                "error: unsupported OpenAPI version `3.2.0`: expected 3.0.x or 3.1.x\n  --> spec.yaml:1:1 (#/openapi)"
+            ]
+        );
+        // 3.1 without `paths` is a document too.
+        assert_eq!(
+            rendered(
+                "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://x.example'}]\n"
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn header_parameters_the_client_owns() {
+        let spec = |name: &str, required: bool| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\nservers: [{{url: 'https://x.example'}}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {{name: {name}, in: header, required: {required}, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n"
+            )
+        };
+        // OpenAPI says these are ignored, required or not.
+        assert_eq!(
+            rendered(&spec("Authorization", true)),
+            [
+                "warning: header parameter `Authorization` is ignored, as OpenAPI says: the client sets this header itself (authentication comes from `securitySchemes`)\n  --> spec.yaml:9:12 (#/paths/~1a/get/parameters/0/name)"
+            ]
+        );
+        assert_eq!(rendered(&spec("accept", false)).len(), 1);
+        assert_eq!(
+            rendered(&spec("Host", false)),
+            [
+                "warning: header parameter `Host` is one the client sets itself: it is left out\n  --> spec.yaml:9:12 (#/paths/~1a/get/parameters/0/name)"
+            ]
+        );
+        assert_eq!(
+            rendered(&spec("Host", true)),
+            [
+                "error: header parameter `Host` is one the client sets itself; a required one cannot be honoured, remove it\n  --> spec.yaml:9:12 (#/paths/~1a/get/parameters/0/name)"
+            ]
+        );
+    }
+
     #[test]
     fn a_struct_in_the_cycle_is_fine() {
         let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: array\n      items:\n        $ref: '#/components/schemas/Node'\n    Node:\n      type: object\n      properties:\n        children:\n          $ref: '#/components/schemas/A'\n";
