@@ -99,8 +99,9 @@ struct Target {
 
 /// What to do with a reference.
 enum How {
-    /// It already points into this document's components: leave it (from the spec) or
-    /// rewrite it to this local form (from another file).
+    /// It already points into this document's components: leave it (a local reference of
+    /// the spec) or rewrite it to this local form (from another file, or naming the spec's
+    /// own file).
     Local(String),
     /// Copy the target into components of this kind, named after the hint.
     Component { kind: String, hint: String },
@@ -399,7 +400,7 @@ impl Bundler<'_> {
         };
         match self.classify(&target, role) {
             How::Local(local) => {
-                if file != 0 {
+                if file != 0 || !reference.starts_with('#') {
                     set_reference(node, local);
                 }
             }
@@ -416,7 +417,7 @@ impl Bundler<'_> {
     fn settle(&mut self, reference: &str, role: Node, file: usize, site: &str) -> Option<String> {
         let target = self.resolve(file, reference, site)?;
         match self.classify(&target, role) {
-            How::Local(local) => (file != 0).then_some(local),
+            How::Local(local) => (file != 0 || !reference.starts_with('#')).then_some(local),
             How::Component { kind, hint } => {
                 let name = self.assign(target, &kind, &hint, site);
                 Some(local_reference(&kind, &name))

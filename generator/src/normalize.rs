@@ -46,8 +46,9 @@ const VALIDATION_ONLY: &[&str] = &[
     "$vocabulary",
 ];
 
-/// Rewrites a 3.1 document (already bundled) into the 3.0 shape.
-pub fn normalize(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagnostic>) {
+/// The document-level part, before bundling: what is dropped here (webhooks) pulls no other
+/// file in.
+pub fn document(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagnostic>) {
     let mut normalizer = Normalizer {
         sources,
         diagnostics,
@@ -55,6 +56,18 @@ pub fn normalize(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagn
     if let Some(root) = doc.as_object_mut() {
         normalizer.top_level(root);
     }
+}
+
+/// The schemas, after bundling (so that those from other files are rewritten too).
+pub fn schemas(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        // Path items that referred to these have been copied in place by the bundler.
+        components.remove("pathItems");
+    }
+    let mut normalizer = Normalizer {
+        sources,
+        diagnostics,
+    };
     normalizer.walk(doc, Node::Root, "#");
 }
 
@@ -98,9 +111,6 @@ impl Normalizer<'_> {
         }
         root.entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-            components.remove("pathItems");
-        }
     }
 
     fn walk(&mut self, node: &mut Value, role: Node, pointer: &str) {
@@ -429,7 +439,8 @@ mod tests {
         let mut doc = doc;
         let sources = Sources::new("spec.yaml", crate::yaml::SourceMap::default());
         let mut diagnostics = Vec::new();
-        normalize(&mut doc, &sources, &mut diagnostics);
+        document(&mut doc, &sources, &mut diagnostics);
+        schemas(&mut doc, &sources, &mut diagnostics);
         let messages = diagnostics
             .iter()
             .map(|d| format!("{}: {}", d.pointer, d.message))

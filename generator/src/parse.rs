@@ -97,9 +97,13 @@ pub fn parse(
     };
 
     let mut diagnostics = Vec::new();
+    let mut raw = raw;
+    if version == Version::V31 {
+        normalize::document(&mut raw, &sources, &mut diagnostics);
+    }
     let mut raw = bundle::bundle(raw, &mut sources, loader, &mut diagnostics);
     if version == Version::V31 {
-        normalize::normalize(&mut raw, &sources, &mut diagnostics);
+        normalize::schemas(&mut raw, &sources, &mut diagnostics);
     }
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);

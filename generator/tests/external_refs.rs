@@ -115,7 +115,7 @@ fn warnings_in_other_files_name_that_file_and_line() {
 fn errors(main: &str, files: &[(&'static str, &'static str)]) -> Vec<String> {
     let loader = Memory(files.iter().copied().collect());
     let result = generator::generate_with_loader(main, &options("specs/main.yaml"), &loader);
-    let diagnostics: Vec<Diagnostic> = result.err().expect("generation fails");
+    let diagnostics: Vec<Diagnostic> = result.expect_err("generation fails");
     diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -257,8 +257,7 @@ fn without_a_loader_other_files_are_an_error() {
         &options("main.yaml"),
     );
     let errors: Vec<String> = result
-        .err()
-        .expect("generation fails")
+        .expect_err("generation fails")
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -268,4 +267,24 @@ fn without_a_loader_other_files_are_an_error() {
             "error: cannot read `common.yaml` (from `common.yaml#/components/schemas/B`): no other files can be read here (the caller gave no file loader)\n  --> main.yaml:10:11 (#/components/schemas/A/properties/b/$ref)"
         ]
     );
+}
+
+#[test]
+fn a_reference_to_the_spec_by_its_own_file_name_is_local() {
+    let spec = format!(
+        "{HEAD}servers: [{{url: 'https://x.example'}}]\npaths: {{}}\ncomponents:\n  schemas:\n    B: {{type: object, properties: {{n: {{type: string}}}}}}\n    A:\n      type: object\n      properties:\n        b:\n          $ref: 'main.yaml#/components/schemas/B'\n        c:\n          $ref: './main.yaml#/components/schemas/B/properties/n'\n"
+    );
+    let generated = generator::generate_with_loader(
+        &spec,
+        &options("specs/main.yaml"),
+        &Memory(BTreeMap::new()),
+    )
+    .unwrap_or_else(|d| panic!("{d:?}"));
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("pub b: Option<B>,"), "{types}");
+    // `#/components/schemas/B/properties/n` became the component `n`, and B's property
+    // refers to it.
+    assert!(types.contains("pub c: Option<N>,"), "{types}");
+    assert!(types.contains("pub n: Option<N>,"), "{types}");
+    assert!(types.contains("pub type N = String;"), "{types}");
 }
