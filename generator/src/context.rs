@@ -1,17 +1,19 @@
-//! What every lowering step shares: the parsed document, the source map, and the list of
-//! diagnostics collected so far.
+//! What every lowering step shares: the parsed document, where its nodes came from, and the
+//! list of diagnostics collected so far.
 
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::yaml::{SourceMap, escape_token};
+use crate::sources::Sources;
+use crate::yaml::escape_token;
 
 pub struct Ctx<'a> {
     pub spec: &'a OpenAPI,
+    /// The document as bundled (and, for 3.1, normalised): what `spec` was read from.
     pub raw: &'a Value,
-    pub map: &'a SourceMap,
-    pub file: &'a str,
+    /// Which file, pointer and line each node of `raw` came from.
+    pub sources: &'a Sources,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -22,15 +24,8 @@ pub fn child(base: &str, token: &str) -> String {
 
 impl<'a> Ctx<'a> {
     fn push(&mut self, severity: Severity, pointer: &str, message: String) {
-        let position = self.map.locate(pointer);
-        self.diagnostics.push(Diagnostic {
-            severity,
-            file: self.file.to_string(),
-            pointer: pointer.to_string(),
-            line: position.map(|(line, _)| line),
-            column: position.map(|(_, column)| column),
-            message,
-        });
+        let diagnostic = self.sources.diagnostic(severity, pointer, message);
+        self.diagnostics.push(diagnostic);
     }
 
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {

@@ -1,21 +1,28 @@
-//! Turns an OpenAPI 3.0 description into the files of a Rust client crate.
+//! Turns an OpenAPI 3.0 or 3.1 description into the files of a Rust client crate.
 //!
 //! The generator is pure: spec text in, a sorted map of relative path to file text out.
-//! Only the `xtask` touches the disk. The steps: [`parse`] (YAML or JSON into the typed
-//! OpenAPI model, keeping line numbers), [`lower`] (into the plain-data [`model`], names
-//! chosen and references resolved), [`emit`] (into formatted Rust).
+//! Only the `xtask` touches the disk; other files a spec refers to come through a
+//! [`SourceLoader`] the caller gives. The steps: [`parse`] (YAML or JSON into the typed
+//! OpenAPI model, keeping line numbers; other files bundled in by [`bundle`], 3.1 rewritten
+//! into 3.0 by [`normalize`]), [`lower`] (into the plain-data [`model`], names chosen and
+//! references resolved), [`emit`] (into formatted Rust).
 
+mod bundle;
 mod context;
 mod diagnostic;
 mod emit;
 mod lower;
 pub mod model;
 mod naming;
+mod normalize;
 mod parse;
+mod sources;
+mod tree;
 mod yaml;
 
 use std::collections::BTreeMap;
 
+pub use bundle::{NoFiles, SourceLoader};
 pub use diagnostic::{Diagnostic, Severity};
 pub use emit::runtime_paths;
 
@@ -49,9 +56,20 @@ pub struct Generated {
 }
 
 /// Generates a client crate from spec text (YAML or JSON). On failure, every error found
-/// (sorted by position in the file) comes back, warnings after them.
+/// (sorted by file and position) comes back, warnings after them. A `$ref` to another file
+/// is an error here: use [`generate_with_loader`] to allow them.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, mut warnings) = model(spec_text, options)?;
+    generate_with_loader(spec_text, options, &NoFiles)
+}
+
+/// [`generate`], reading the other files the spec refers to (`$ref: common.yaml#/...`)
+/// through `loader`, by paths relative to the folder of [`Options::spec_path`].
+pub fn generate_with_loader(
+    spec_text: &str,
+    options: &Options,
+    loader: &dyn SourceLoader,
+) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, mut warnings) = model_with_loader(spec_text, options, loader)?;
     let files = emit::emit(&api).map_err(|message| {
         vec![Diagnostic {
             severity: Severity::Error,
@@ -62,7 +80,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Vec<Dia
             message: format!("internal error while emitting Rust code: {message}"),
         }]
     })?;
-    warnings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_diagnostics(&mut warnings, &options.spec_path);
     Ok(Generated {
         crate_name: api.crate_name.clone(),
         stats: Stats {
@@ -79,21 +97,42 @@ pub fn model(
     spec_text: &str,
     options: &Options,
 ) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let document = parse::parse(spec_text, &options.spec_path).map_err(|d| vec![d])?;
+    model_with_loader(spec_text, options, &NoFiles)
+}
+
+/// [`model`], reading other files through `loader` (see [`generate_with_loader`]).
+pub fn model_with_loader(
+    spec_text: &str,
+    options: &Options,
+    loader: &dyn SourceLoader,
+) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let document = parse::parse(spec_text, &options.spec_path, loader).map_err(|mut d| {
+        sort_diagnostics(&mut d, &options.spec_path);
+        d
+    })?;
     let mut ctx = context::Ctx {
         spec: &document.spec,
         raw: &document.raw,
-        map: &document.map,
-        file: &options.spec_path,
-        diagnostics: Vec::new(),
+        sources: &document.sources,
+        diagnostics: document.warnings.clone(),
     };
     let api = lower::lower(&mut ctx, options);
     let mut diagnostics = ctx.diagnostics;
-    diagnostics.sort_by(|a, b| (a.severity, a.sort_key()).cmp(&(b.severity, b.sort_key())));
+    sort_diagnostics(&mut diagnostics, &options.spec_path);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
     }
     Ok((api, diagnostics))
+}
+
+/// Errors first, then by file (the spec before the files it refers to) and position; a
+/// diagnostic found twice (a part of the spec copied to two places) is kept once.
+fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>, spec_path: &str) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.severity, d.file != spec_path, d.file.clone());
+        (key(a), a.sort_key()).cmp(&(key(b), b.sort_key()))
+    });
+    diagnostics.dedup();
 }
 
 #[cfg(test)]
@@ -121,6 +160,60 @@ mod tests {
             rendered,
             [
                 "error: schemas refer to each other with no object in between (A -> B -> A): no Rust type can hold such a value; put an object with a property somewhere in the cycle\n  --> spec.yaml:6:5 (#/components/schemas/A)"
+            ]
+        );
+    }
+
+    fn rendered(spec: &str) -> Vec<String> {
+        let diagnostics = match generate(spec, &options()) {
+            Ok(generated) => generated.warnings,
+            Err(diagnostics) => diagnostics,
+        };
+        diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn versions_other_than_3_0_and_3_1_are_refused() {
+        assert_eq!(
+            rendered("openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}\n"),
+            [
+                "error: unsupported OpenAPI version `3.2.0`: expected 3.0.x or 3.1.x\n  --> spec.yaml:1:1 (#/openapi)"
+            ]
+        );
+        // 3.1 without `paths` is a document too.
+        assert_eq!(
+            rendered(
+                "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://x.example'}]\n"
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn header_parameters_the_client_owns() {
+        let spec = |name: &str, required: bool| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\nservers: [{{url: 'https://x.example'}}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {{name: {name}, in: header, required: {required}, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n"
+            )
+        };
+        // OpenAPI says these are ignored, required or not.
+        assert_eq!(
+            rendered(&spec("Authorization", true)),
+            [
+                "warning: header parameter `Authorization` is ignored, as OpenAPI says: the client sets this header itself (authentication comes from `securitySchemes`)\n  --> spec.yaml:9:12 (#/paths/~1a/get/parameters/0/name)"
+            ]
+        );
+        assert_eq!(rendered(&spec("accept", false)).len(), 1);
+        assert_eq!(
+            rendered(&spec("Host", false)),
+            [
+                "warning: header parameter `Host` is one the client sets itself: it is left out\n  --> spec.yaml:9:12 (#/paths/~1a/get/parameters/0/name)"
+            ]
+        );
+        assert_eq!(
+            rendered(&spec("Host", true)),
+            [
+                "error: header parameter `Host` is one the client sets itself; a required one cannot be honoured, remove it\n  --> spec.yaml:9:12 (#/paths/~1a/get/parameters/0/name)"
             ]
         );
     }

@@ -1,42 +1,55 @@
-//! Spec text into the typed OpenAPI model, with located errors.
+//! Spec text into the typed OpenAPI model, with located errors: YAML (or JSON) into a tree,
+//! the version checked, other files bundled in ([`crate::bundle`]), OpenAPI 3.1 rewritten
+//! into the 3.0 shape ([`crate::normalize`]), then `openapiv3` reads the tree.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
+use crate::bundle::{self, SourceLoader};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::yaml::{self, SourceMap, escape_token};
+use crate::normalize;
+use crate::sources::Sources;
+use crate::yaml::{self, escape_token};
 
-/// A parsed document: the typed model, the raw tree it came from, and where each node stood.
+/// A parsed document: the typed model, the raw tree it came from (bundled and normalised),
+/// where each node stood, and the warnings found on the way.
 pub struct Document {
     pub spec: OpenAPI,
     pub raw: Value,
-    pub map: SourceMap,
+    pub sources: Sources,
+    pub warnings: Vec<Diagnostic>,
 }
 
-pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostic> {
-    let located = |pointer: &str, map: &SourceMap, message: String| {
-        let position = map.locate(pointer);
-        Diagnostic {
+/// The OpenAPI versions read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+pub fn parse(
+    text: &str,
+    file: &str,
+    loader: &dyn SourceLoader,
+) -> Result<Document, Vec<Diagnostic>> {
+    let (raw, map) = yaml::parse(text).map_err(|error| {
+        vec![Diagnostic {
             severity: Severity::Error,
             file: file.to_string(),
-            pointer: pointer.to_string(),
-            line: position.map(|(line, _)| line),
-            column: position.map(|(_, column)| column),
-            message,
-        }
-    };
-    let (raw, map) = yaml::parse(text).map_err(|error| Diagnostic {
-        severity: Severity::Error,
-        file: file.to_string(),
-        pointer: error.pointer,
-        line: Some(error.line),
-        column: Some(error.column),
-        message: error.message,
+            pointer: error.pointer,
+            line: Some(error.line),
+            column: Some(error.column),
+            message: error.message,
+        }]
     })?;
+    let mut sources = Sources::new(file, map);
+    let error = |sources: &Sources, pointer: &str, message: String| {
+        vec![sources.diagnostic(Severity::Error, pointer, message)]
+    };
     let Some(object) = raw.as_object() else {
-        return Err(located(
+        return Err(error(
+            &sources,
             "#",
-            &map,
             format!(
                 "not an OpenAPI document: expected a mapping at the top, found {}",
                 kind(&raw)
@@ -46,9 +59,9 @@ pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostic> {
     let version = match object.get("openapi") {
         Some(Value::String(version)) => version.clone(),
         Some(other) => {
-            return Err(located(
+            return Err(error(
+                &sources,
                 "#/openapi",
-                &map,
                 format!(
                     "`openapi` must be a version string such as \"3.0.3\", found {}",
                     kind(other)
@@ -56,32 +69,50 @@ pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostic> {
             ));
         }
         None if object.contains_key("swagger") => {
-            return Err(located(
+            return Err(error(
+                &sources,
                 "#/swagger",
-                &map,
                 "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3.0 first"
                     .to_string(),
             ));
         }
         None => {
-            return Err(located(
+            return Err(error(
+                &sources,
                 "#",
-                &map,
                 "not an OpenAPI document: the `openapi` version field is missing".to_string(),
             ));
         }
     };
-    if !version.starts_with("3.0.") && version != "3.0" {
-        return Err(located(
+    let version = if version == "3.0" || version.starts_with("3.0.") {
+        Version::V30
+    } else if version == "3.1" || version.starts_with("3.1.") {
+        Version::V31
+    } else {
+        return Err(error(
+            &sources,
             "#/openapi",
-            &map,
-            format!("unsupported OpenAPI version `{version}`: expected 3.0.x"),
+            format!("unsupported OpenAPI version `{version}`: expected 3.0.x or 3.1.x"),
         ));
+    };
+
+    let mut diagnostics = Vec::new();
+    let mut raw = raw;
+    if version == Version::V31 {
+        normalize::document(&mut raw, &sources, &mut diagnostics);
     }
+    let mut raw = bundle::bundle(raw, &mut sources, loader, &mut diagnostics);
+    if version == Version::V31 {
+        normalize::schemas(&mut raw, &sources, &mut diagnostics);
+    }
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(diagnostics);
+    }
+
     let deserializer = raw.clone();
-    let spec: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let spec: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|failure| {
         let mut pointer = String::from("#");
-        for segment in error.path().iter() {
+        for segment in failure.path().iter() {
             let token = match segment {
                 serde_path_to_error::Segment::Seq { index } => index.to_string(),
                 serde_path_to_error::Segment::Map { key } => key.clone(),
@@ -91,13 +122,24 @@ pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostic> {
             pointer.push('/');
             pointer.push_str(&escape_token(&token));
         }
-        located(
+        let what = match version {
+            Version::V30 => "OpenAPI 3.0",
+            Version::V31 => "OpenAPI 3.1",
+        };
+        let mut all = error(
+            &sources,
             &pointer,
-            &map,
-            format!("not a valid OpenAPI 3.0 document: {}", error.inner()),
-        )
+            format!("not a valid {what} document: {}", failure.inner()),
+        );
+        all.append(&mut diagnostics.clone());
+        all
     })?;
-    Ok(Document { spec, raw, map })
+    Ok(Document {
+        spec,
+        raw,
+        sources,
+        warnings: diagnostics,
+    })
 }
 
 fn kind(value: &Value) -> &'static str {

@@ -219,7 +219,11 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         };
         let out = format!("generated/{}", spec.stem);
         let out_dir = generated.join(&spec.stem);
-        let (krate, stale) = generate_into(&spec.path, options, &out_dir, out, mode, true)?;
+        let loader = FileLoader {
+            base: root.to_path_buf(),
+        };
+        let (krate, stale) =
+            generate_into(&spec.path, options, &loader, &out_dir, out, mode, true)?;
         report.crates.push(krate);
         report.stale.extend(stale);
     }
@@ -259,9 +263,13 @@ pub fn codegen_spec(
         spec_path: spec.to_string(),
         regenerate_command: command,
     };
+    let loader = FileLoader {
+        base: PathBuf::new(),
+    };
     let (krate, stale) = generate_into(
         Path::new(spec),
         options,
+        &loader,
         Path::new(out),
         target.to_string(),
         mode,
@@ -272,10 +280,24 @@ pub fn codegen_spec(
     Ok(report)
 }
 
+/// Reads the files a spec refers to (`$ref: common/errors.yaml#/...`). The generator gives
+/// paths as it was given the spec's own path, relative to the spec's folder resolved (it
+/// refuses paths that leave that folder); `base` is what those paths are relative to.
+struct FileLoader {
+    base: PathBuf,
+}
+
+impl generator::SourceLoader for FileLoader {
+    fn load(&self, path: &str) -> Result<String, String> {
+        fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
+    }
+}
+
 /// Generates one spec into `out_dir` (named `out` in messages); see [`sync`].
 fn generate_into(
     spec_file: &Path,
     options: generator::Options,
+    loader: &FileLoader,
     out_dir: &Path,
     out: String,
     mode: Mode,
@@ -286,7 +308,7 @@ fn generate_into(
     let start = Instant::now();
     let spec_path = options.spec_path.clone();
     let mut stale = Vec::new();
-    let result = match generator::generate(&text, &options) {
+    let result = match generator::generate_with_loader(&text, &options, loader) {
         Err(errors) => Err(errors),
         Ok(generated) => match generated.files.keys().find(|p| !is_safe_relative(p)) {
             Some(bad) => Err(vec![Diagnostic {
@@ -748,6 +770,32 @@ mod tests {
         ] {
             assert!(!is_safe_relative(bad), "{bad}");
         }
+    }
+
+    /// `--spec` with a spec in several files: the others are read relative to it.
+    #[test]
+    fn a_spec_in_several_files_generates() {
+        let tmp = TempDir::new();
+        let spec = workspace_root().join("generator/tests/external/api/main.yaml");
+        let out = tmp.0.join("out");
+        let report = codegen_spec(
+            spec.to_str().unwrap(),
+            out.to_str().unwrap(),
+            None,
+            Mode::Write,
+        )
+        .unwrap();
+        assert!(report.is_ok(), "{}", report.errors_text());
+        let types = fs::read_to_string(out.join("src/types.rs")).unwrap();
+        assert!(types.contains("pub struct Pet {"), "{types}");
+        let Ok(summary) = &report.crates[0].result else {
+            panic!("{}", report.errors_text())
+        };
+        let places: Vec<&str> = summary.warnings.iter().map(|w| w.file.as_str()).collect();
+        assert!(
+            places.iter().all(|f| f.ends_with("common/errors.yaml")),
+            "{places:?}"
+        );
     }
 
     #[test]

@@ -409,14 +409,29 @@ fn lower_operation<'a>(
                 query_params.push(lowered);
             }
             Parameter::Header { .. } => {
-                if is_reserved_header(&data.name) {
-                    ctx.error(
+                if is_ignored_header(&data.name) {
+                    ctx.warn(
                         &child(&at, "name"),
                         format!(
-                            "header parameter `{}` is one the client sets itself; OpenAPI says such parameters are ignored, remove it",
+                            "header parameter `{}` is ignored, as OpenAPI says: the client sets this header itself (authentication comes from `securitySchemes`)",
                             data.name
                         ),
                     );
+                    continue;
+                }
+                if is_reserved_header(&data.name) {
+                    let message = format!(
+                        "header parameter `{}` is one the client sets itself",
+                        data.name
+                    );
+                    if data.required {
+                        ctx.error(
+                            &child(&at, "name"),
+                            format!("{message}; a required one cannot be honoured, remove it"),
+                        );
+                    } else {
+                        ctx.warn(&child(&at, "name"), format!("{message}: it is left out"));
+                    }
                     continue;
                 }
                 let marked = data
@@ -483,17 +498,18 @@ fn query_style_name(style: &QueryStyle) -> &'static str {
     }
 }
 
-/// Headers that OpenAPI says are ignored as parameters, or that the client owns.
+/// Headers that OpenAPI says are ignored as header parameters.
+fn is_ignored_header(name: &str) -> bool {
+    ["accept", "content-type", "authorization"]
+        .iter()
+        .any(|ignored| name.eq_ignore_ascii_case(ignored))
+}
+
+/// Other headers the HTTP client owns.
 fn is_reserved_header(name: &str) -> bool {
-    [
-        "accept",
-        "content-type",
-        "authorization",
-        "content-length",
-        "host",
-    ]
-    .iter()
-    .any(|reserved| name.eq_ignore_ascii_case(reserved))
+    ["content-length", "host"]
+        .iter()
+        .any(|reserved| name.eq_ignore_ascii_case(reserved))
 }
 
 /// Splits `/domains/{domain_id}/verify` into segments of literal text and parameters, and

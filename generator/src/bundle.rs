@@ -1,0 +1,872 @@
+//! Bundling: every `$ref` the rest of the generator cannot follow is turned into one it can,
+//! on the JSON tree, before the typed model is built. After this step every reference is
+//! local (`#/...`).
+//!
+//! - A reference to a component of another file (`common.yaml#/components/responses/NotFound`)
+//!   copies that component into this document's components, under the same name when it is
+//!   free, else under the first free `<name>2`, `<name>3`... (with a warning), and points the
+//!   reference at the copy. Each component is copied once, however often and from wherever it
+//!   is referenced, so cycles across files end.
+//! - A component of the spec that is only a reference to another file's component of the same
+//!   kind (`Error: {$ref: 'common.yaml#/components/schemas/Error'}`) takes that component's
+//!   content in place: the copy keeps the spec's name.
+//! - A reference in a schema's place to a schema that is not a component (a whole file,
+//!   `schemas.yaml#/Pet`, `#/components/schemas/A/properties/b`) makes that schema a
+//!   component, named after the last name in its pointer, or the file's stem.
+//! - Any other reference to something that is not a component (a path item, a whole file of
+//!   responses) is replaced by a copy of its target (inlined); a loop of such references is
+//!   an error.
+//!
+//! References inside another file are read relative to that file; local references there
+//! (`#/components/schemas/X`) mean that file's components. Files are named by paths relative
+//! to the spec's folder and may not leave it. The library reads no file itself: a
+//! [`SourceLoader`] given by the caller does.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::sources::Sources;
+use crate::tree::Node;
+use crate::yaml::{self, escape_token};
+
+/// Reads the other files a spec refers to.
+pub trait SourceLoader {
+    /// The text of the file at `path`: the spec's path as given in
+    /// [`crate::Options::spec_path`] with its file name replaced by a relative path, `..`
+    /// and `.` already resolved (`spec/common/errors.yaml`). The error text is shown to the
+    /// user.
+    fn load(&self, path: &str) -> Result<String, String>;
+}
+
+/// A loader that has no files: any reference to another file is an error.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoFiles;
+
+impl SourceLoader for NoFiles {
+    fn load(&self, _path: &str) -> Result<String, String> {
+        Err("no other files can be read here (the caller gave no file loader)".to_string())
+    }
+}
+
+/// Component kinds of OpenAPI 3.0 that a reference may name.
+const KINDS: &[&str] = &[
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+];
+
+/// Pointer tokens that say where a schema stands rather than what it is; not used as names.
+const STRUCTURAL: &[&str] = &[
+    "components",
+    "schemas",
+    "schema",
+    "properties",
+    "items",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "additionalProperties",
+    "content",
+    "$defs",
+    "definitions",
+    "prefixItems",
+    "patternProperties",
+];
+
+/// Most files one spec may pull in.
+const MAX_FILES: usize = 1000;
+
+/// Deepest nesting of walked nodes and inlined references together: beyond it the walk
+/// stops with an error instead of running out of stack.
+const MAX_DEPTH: usize = 400;
+
+/// A node of one of the files: its index in [`Sources`] and a JSON pointer (without `#`,
+/// `~`-escaped, percent-decoded).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Target {
+    file: usize,
+    fragment: String,
+}
+
+/// What to do with a reference.
+enum How {
+    /// It already points into this document's components: leave it (a local reference of
+    /// the spec) or rewrite it to this local form (from another file, or naming the spec's
+    /// own file).
+    Local(String),
+    /// Copy the target into components of this kind, named after the hint.
+    Component { kind: String, hint: String },
+    /// Replace the reference with a copy of its target.
+    Inline,
+}
+
+/// A component to copy in.
+struct Pending {
+    target: Target,
+    kind: String,
+    name: String,
+    /// The reference that asked for it: where to report a missing target.
+    site: String,
+    /// The name it would have had, when that was taken.
+    renamed_from: Option<String>,
+    /// Keys beside the `$ref` of a spec component that is replaced by its target.
+    siblings: Map<String, Value>,
+}
+
+/// Bundles `doc`, read from file 0 of `sources`. Files read are added to `sources`, with
+/// grafts saying where their parts went. Errors and warnings go to `diagnostics`.
+pub fn bundle(
+    doc: Value,
+    sources: &mut Sources,
+    loader: &dyn SourceLoader,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Value {
+    let spec_path = sources.path(0).to_string();
+    let (root_dir, root_name) = match spec_path.rfind(['/', '\\']) {
+        Some(cut) => (
+            spec_path.get(..cut).unwrap_or("").to_string(),
+            spec_path.get(cut + 1..).unwrap_or("").to_string(),
+        ),
+        None => (String::new(), spec_path.clone()),
+    };
+    let mut taken: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if let Some(components) = doc.get("components").and_then(Value::as_object) {
+        for (kind, items) in components {
+            if let Some(items) = items.as_object() {
+                taken.insert(kind.clone(), items.keys().cloned().collect());
+            }
+        }
+    }
+    let mut bundler = Bundler {
+        loader,
+        sources,
+        diagnostics,
+        root_dir,
+        values: vec![doc],
+        rel_paths: vec![root_name],
+        by_path: HashMap::new(),
+        assigned: HashMap::new(),
+        taken,
+        queue: VecDeque::new(),
+        done: Vec::new(),
+        inlining: Vec::new(),
+    };
+    bundler.adopt_aliases();
+    let mut doc = bundler.values.first().cloned().unwrap_or(Value::Null);
+    bundler.walk(&mut doc, Node::Root, 0, "#", "#", 0);
+    while let Some(pending) = bundler.queue.pop_front() {
+        bundler.copy_component(pending);
+    }
+    bundler.point_at_hoisted(&mut doc);
+    for (kind, name, value) in std::mem::take(&mut bundler.done) {
+        let Some(root) = doc.as_object_mut() else {
+            break;
+        };
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Some(components) = components.as_object_mut() else {
+            continue;
+        };
+        let items = components
+            .entry(kind)
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(items) = items.as_object_mut() {
+            items.insert(name, value);
+        }
+    }
+    doc
+}
+
+struct Bundler<'a> {
+    loader: &'a dyn SourceLoader,
+    sources: &'a mut Sources,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// The spec's folder as given (`spec`), or empty.
+    root_dir: String,
+    /// Each file as read (never changed), by index in `sources`.
+    values: Vec<Value>,
+    /// Each file's path relative to `root_dir`, by index.
+    rel_paths: Vec<String>,
+    /// Relative path to index; `None` for a file that could not be read (reported once).
+    by_path: HashMap<String, Option<usize>>,
+    /// Components copied in (or to be), by target and kind: their names here.
+    assigned: HashMap<(Target, String), String>,
+    /// Names in use, by component kind.
+    taken: BTreeMap<String, BTreeSet<String>>,
+    queue: VecDeque<Pending>,
+    /// Copied components, in the order they were found: kind, name, content.
+    done: Vec<(String, String, Value)>,
+    /// Targets being inlined, outermost first, to catch loops.
+    inlining: Vec<Target>,
+}
+
+impl Bundler<'_> {
+    fn error(&mut self, pointer: &str, message: String) {
+        let diagnostic = self.sources.diagnostic(Severity::Error, pointer, message);
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn warn(&mut self, pointer: &str, message: String) {
+        let diagnostic = self.sources.diagnostic(Severity::Warning, pointer, message);
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Spec components that are only a reference to a component of the same kind elsewhere
+    /// take that component's content and keep their own name.
+    fn adopt_aliases(&mut self) {
+        let mut aliases = Vec::new();
+        if let Some(components) = self
+            .values
+            .first()
+            .and_then(|doc| doc.get("components"))
+            .and_then(Value::as_object)
+        {
+            for kind in KINDS {
+                let Some(items) = components.get(*kind).and_then(Value::as_object) else {
+                    continue;
+                };
+                for (name, item) in items {
+                    let Some(object) = item.as_object() else {
+                        continue;
+                    };
+                    let Some(reference) = object.get("$ref").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let mut siblings = object.clone();
+                    siblings.remove("$ref");
+                    aliases.push((*kind, name.clone(), reference.to_string(), siblings));
+                }
+            }
+        }
+        for (kind, name, reference, siblings) in aliases {
+            let site = format!("#/components/{kind}/{}/$ref", escape_token(&name));
+            let Some(target) = self.resolve(0, &reference, &site) else {
+                continue;
+            };
+            let role = role_of_kind(kind);
+            if let How::Component { kind: to, .. } = self.classify(&target, role) {
+                let key = (target.clone(), to.clone());
+                if to == kind && !self.assigned.contains_key(&key) {
+                    self.assigned.insert(key, name.clone());
+                    self.queue.push_back(Pending {
+                        target,
+                        kind: to,
+                        name,
+                        site,
+                        renamed_from: None,
+                        siblings,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A schema of the spec that was made a component (`#/components/schemas/A/properties/b`
+    /// referenced from elsewhere) is replaced where it stands by a reference to that
+    /// component, so that it gives one Rust type, not two.
+    fn point_at_hoisted(&self, doc: &mut Value) {
+        let mut hoisted: Vec<(&str, &str)> = self
+            .assigned
+            .iter()
+            .filter(|((target, kind), _)| target.file == 0 && kind == "schemas")
+            .map(|((target, _), name)| (target.fragment.as_str(), name.as_str()))
+            .collect();
+        hoisted.sort();
+        for (fragment, name) in hoisted {
+            let pointer = format!("#{fragment}");
+            if fragment.is_empty()
+                || self.sources.is_copied(&pointer)
+                || role_at(fragment) != Node::Schema
+            {
+                continue;
+            }
+            if let Some(node) = doc.pointer_mut(fragment) {
+                let mut reference = Map::new();
+                reference.insert(
+                    "$ref".to_string(),
+                    Value::String(local_reference("schemas", name)),
+                );
+                *node = Value::Object(reference);
+            }
+        }
+    }
+
+    /// Walks a node of `file` (at `src` there) that stands at `out` in the bundled
+    /// document, settling every reference in it.
+    fn walk(
+        &mut self,
+        node: &mut Value,
+        role: Node,
+        file: usize,
+        src: &str,
+        out: &str,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            self.error(
+                out,
+                format!(
+                    "references nest more than {MAX_DEPTH} levels deep; is there a loop of inlined references?"
+                ),
+            );
+            return;
+        }
+        if matches!(
+            role,
+            Node::Schema | Node::Other | Node::PathItem | Node::Example
+        ) {
+            let reference = node.get("$ref").and_then(Value::as_str).map(str::to_string);
+            if let Some(reference) = reference {
+                self.reference(node, role, file, out, &reference, depth);
+                return;
+            }
+        }
+        match node {
+            Value::Object(map) if role == Node::Mapping => {
+                for (key, value) in map.iter_mut() {
+                    let Some(text) = value.as_str() else { continue };
+                    let looks_like_reference = text.contains('#')
+                        || [".yaml", ".yml", ".json"].iter().any(|e| text.ends_with(e));
+                    if !looks_like_reference {
+                        continue;
+                    }
+                    let site = format!("{out}/{}", escape_token(key));
+                    let text = text.to_string();
+                    if let Some(local) = self.settle(&text, Node::Schema, file, &site) {
+                        *value = Value::String(local);
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    let child = role.child(key);
+                    if child == Node::Data {
+                        continue;
+                    }
+                    let token = escape_token(key);
+                    self.walk(
+                        value,
+                        child,
+                        file,
+                        &format!("{src}/{token}"),
+                        &format!("{out}/{token}"),
+                        depth + 1,
+                    );
+                }
+            }
+            Value::Array(items) => {
+                let child = role.item();
+                if child == Node::Data {
+                    return;
+                }
+                for (index, value) in items.iter_mut().enumerate() {
+                    self.walk(
+                        value,
+                        child,
+                        file,
+                        &format!("{src}/{index}"),
+                        &format!("{out}/{index}"),
+                        depth + 1,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Settles the `$ref` of `node` (at `out`, from `file`).
+    fn reference(
+        &mut self,
+        node: &mut Value,
+        role: Node,
+        file: usize,
+        out: &str,
+        reference: &str,
+        depth: usize,
+    ) {
+        let site = format!("{out}/$ref");
+        let Some(target) = self.resolve(file, reference, &site) else {
+            return;
+        };
+        match self.classify(&target, role) {
+            How::Local(local) => {
+                if file != 0 || !reference.starts_with('#') {
+                    set_reference(node, local);
+                }
+            }
+            How::Component { kind, hint } => {
+                let name = self.assign(target, &kind, &hint, &site);
+                set_reference(node, local_reference(&kind, &name));
+            }
+            How::Inline => self.inline(node, role, target, reference, out, depth),
+        }
+    }
+
+    /// A reference held as a plain string (a discriminator mapping): the local reference
+    /// that replaces it, if it changes. Targets that must be inlined cannot be.
+    fn settle(&mut self, reference: &str, role: Node, file: usize, site: &str) -> Option<String> {
+        let target = self.resolve(file, reference, site)?;
+        match self.classify(&target, role) {
+            How::Local(local) => (file != 0 || !reference.starts_with('#')).then_some(local),
+            How::Component { kind, hint } => {
+                let name = self.assign(target, &kind, &hint, site);
+                Some(local_reference(&kind, &name))
+            }
+            How::Inline => None,
+        }
+    }
+
+    fn classify(&self, target: &Target, role: Node) -> How {
+        if role == Node::PathItem {
+            return How::Inline;
+        }
+        if let Some((kind, name)) = component_form(&target.fragment) {
+            if target.file == 0 {
+                return How::Local(local_reference(kind, &name));
+            }
+            return How::Component {
+                kind: kind.to_string(),
+                hint: name,
+            };
+        }
+        if role.is_schema() {
+            return How::Component {
+                kind: "schemas".to_string(),
+                hint: self.hint(target),
+            };
+        }
+        How::Inline
+    }
+
+    /// A component name for a schema that is not a component: the last name in its
+    /// pointer, else the file's stem.
+    fn hint(&self, target: &Target) -> String {
+        let from_pointer = target
+            .fragment
+            .split('/')
+            .rev()
+            .map(crate::context::unescape_token)
+            .find(|token| {
+                !token.is_empty()
+                    && !token.contains('/')
+                    && token.parse::<usize>().is_err()
+                    && !STRUCTURAL.contains(&token.as_str())
+            });
+        let name = from_pointer.unwrap_or_else(|| {
+            let path = self.rel_paths.get(target.file).map_or("", String::as_str);
+            let file = path.rsplit('/').next().unwrap_or(path);
+            match file.rfind('.') {
+                Some(dot) if dot > 0 => file.get(..dot).unwrap_or(file).to_string(),
+                _ => file.to_string(),
+            }
+        });
+        let name: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if name.is_empty() {
+            "Schema".to_string()
+        } else {
+            name
+        }
+    }
+
+    /// The name of the copy of `target` among components of `kind`, choosing one (and
+    /// queueing the copy) the first time.
+    fn assign(&mut self, target: Target, kind: &str, hint: &str, site: &str) -> String {
+        let key = (target, kind.to_string());
+        if let Some(name) = self.assigned.get(&key) {
+            return name.clone();
+        }
+        let taken = self.taken.entry(kind.to_string()).or_default();
+        let mut name = hint.to_string();
+        let mut suffix = 2usize;
+        while taken.contains(&name) {
+            name = format!("{hint}{suffix}");
+            suffix += 1;
+        }
+        taken.insert(name.clone());
+        self.assigned.insert(key.clone(), name.clone());
+        self.queue.push_back(Pending {
+            target: key.0,
+            kind: kind.to_string(),
+            renamed_from: (name != hint).then(|| hint.to_string()),
+            name: name.clone(),
+            site: site.to_string(),
+            siblings: Map::new(),
+        });
+        name
+    }
+
+    fn copy_component(&mut self, pending: Pending) {
+        let Some(mut content) = self.value_at(&pending.target).cloned() else {
+            let message = self.missing(&pending.target);
+            self.error(&pending.site, message);
+            return;
+        };
+        let out = local_reference(&pending.kind, &pending.name);
+        let src = format!("#{}", pending.target.fragment);
+        self.sources.graft(&out, pending.target.file, &src);
+        if let Some(wanted) = &pending.renamed_from {
+            self.warn(
+                &out,
+                format!(
+                    "this component is copied into the spec's {} as `{}`: the name `{wanted}` is taken",
+                    pending.kind, pending.name
+                ),
+            );
+        }
+        self.walk(
+            &mut content,
+            role_of_kind(&pending.kind),
+            pending.target.file,
+            &src,
+            &out,
+            0,
+        );
+        if let Value::Object(object) = &mut content {
+            for (key, value) in pending.siblings {
+                object.insert(key, value);
+            }
+        }
+        self.done.push((pending.kind, pending.name, content));
+    }
+
+    fn inline(
+        &mut self,
+        node: &mut Value,
+        role: Node,
+        target: Target,
+        reference: &str,
+        out: &str,
+        depth: usize,
+    ) {
+        let site = format!("{out}/$ref");
+        if self.inlining.contains(&target) {
+            self.error(
+                &site,
+                format!(
+                    "`{reference}` leads back to itself through references that are copied in place; only components (and schemas) may refer to themselves"
+                ),
+            );
+            return;
+        }
+        let Some(mut content) = self.value_at(&target).cloned() else {
+            let message = self.missing(&target);
+            self.error(&site, message);
+            return;
+        };
+        let mut siblings = node.as_object().cloned().unwrap_or_default();
+        siblings.remove("$ref");
+        let src = format!("#{}", target.fragment);
+        self.sources.graft(out, target.file, &src);
+        self.inlining.push(target.clone());
+        self.walk(&mut content, role, target.file, &src, out, depth + 1);
+        self.inlining.pop();
+        if let Value::Object(object) = &mut content {
+            for (key, value) in siblings {
+                object.insert(key, value);
+            }
+        }
+        *node = content;
+    }
+
+    fn value_at(&self, target: &Target) -> Option<&Value> {
+        self.values.get(target.file)?.pointer(&target.fragment)
+    }
+
+    fn missing(&self, target: &Target) -> String {
+        format!(
+            "`{}` has nothing at `#{}`",
+            self.sources.path(target.file),
+            target.fragment
+        )
+    }
+
+    /// The file and pointer a reference from `file` names; `None` (reported at `site`)
+    /// when it cannot be followed.
+    fn resolve(&mut self, file: usize, reference: &str, site: &str) -> Option<Target> {
+        let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let fragment = percent_decode(fragment);
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            self.error(
+                site,
+                format!(
+                    "`{reference}`: only JSON pointers (`#/...`) are supported after the `#`, not anchor names"
+                ),
+            );
+            return None;
+        }
+        let file = if path.is_empty() {
+            file
+        } else {
+            self.file(file, path, reference, site)?
+        };
+        Some(Target { file, fragment })
+    }
+
+    /// The index of the file that `path` (from a reference in `from`) names, reading it the
+    /// first time.
+    fn file(&mut self, from: usize, path: &str, reference: &str, site: &str) -> Option<usize> {
+        if has_scheme(path) {
+            self.error(
+                site,
+                format!(
+                    "`{reference}`: references to URLs are not supported; save the file next to the spec and refer to it by a relative path"
+                ),
+            );
+            return None;
+        }
+        if path.starts_with(['/', '\\']) {
+            self.error(
+                site,
+                format!(
+                    "`{reference}`: absolute file paths are not supported; refer to the file relative to the one that names it"
+                ),
+            );
+            return None;
+        }
+        let base = self.rel_paths.get(from).map_or("", String::as_str);
+        let Some(rel) = join(base, &percent_decode(path)) else {
+            let folder = if self.root_dir.is_empty() {
+                "the current folder".to_string()
+            } else {
+                format!("`{}`", self.root_dir)
+            };
+            self.error(
+                site,
+                format!(
+                    "`{reference}` leads out of the spec's folder ({folder}); only files in that folder and below it are read"
+                ),
+            );
+            return None;
+        };
+        if self.rel_paths.first() == Some(&rel) {
+            return Some(0);
+        }
+        if let Some(known) = self.by_path.get(&rel) {
+            return *known;
+        }
+        let loaded = self.load(&rel, reference, site);
+        self.by_path.insert(rel, loaded);
+        loaded
+    }
+
+    fn load(&mut self, rel: &str, reference: &str, site: &str) -> Option<usize> {
+        let display = if self.root_dir.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.root_dir)
+        };
+        if self.values.len() >= MAX_FILES {
+            self.error(
+                site,
+                format!("`{reference}`: the spec refers to more than {MAX_FILES} files"),
+            );
+            return None;
+        }
+        let text = match self.loader.load(&display) {
+            Ok(text) => text,
+            Err(message) => {
+                self.error(
+                    site,
+                    format!("cannot read `{display}` (from `{reference}`): {message}"),
+                );
+                return None;
+            }
+        };
+        let (value, map) = match yaml::parse(&text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                self.diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: display,
+                    pointer: error.pointer,
+                    line: Some(error.line),
+                    column: Some(error.column),
+                    message: format!(
+                        "{} (this file is read for `{reference}`, which expects YAML or JSON)",
+                        error.message
+                    ),
+                });
+                return None;
+            }
+        };
+        if !value.is_object() && !value.is_array() {
+            self.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                file: display,
+                pointer: "#".to_string(),
+                line: Some(1),
+                column: Some(1),
+                message: format!(
+                    "not a YAML or JSON document with a mapping at the top (read for `{reference}`)"
+                ),
+            });
+            return None;
+        }
+        let index = self.sources.add_file(&display, map);
+        self.values.push(value);
+        self.rel_paths.push(rel.to_string());
+        Some(index)
+    }
+}
+
+/// The role of the node at a pointer of the spec, judged from the pointer alone.
+fn role_at(fragment: &str) -> Node {
+    fragment
+        .split('/')
+        .skip(1)
+        .map(crate::context::unescape_token)
+        .fold(Node::Root, |role, token| {
+            if token.parse::<usize>().is_ok()
+                && matches!(role, Node::SchemaList | Node::Schema | Node::Other)
+            {
+                role.item()
+            } else {
+                role.child(&token)
+            }
+        })
+}
+
+/// The role of the content of a component of `kind`.
+fn role_of_kind(kind: &str) -> Node {
+    match kind {
+        "schemas" => Node::Schema,
+        "examples" => Node::Example,
+        _ => Node::Other,
+    }
+}
+
+/// `#/components/<kind>/<name>`, the name escaped.
+fn local_reference(kind: &str, name: &str) -> String {
+    format!("#/components/{kind}/{}", escape_token(name))
+}
+
+fn set_reference(node: &mut Value, reference: String) {
+    if let Some(object) = node.as_object_mut() {
+        object.insert("$ref".to_string(), Value::String(reference));
+    }
+}
+
+/// `/components/<kind>/<name>` with a kind of OpenAPI 3.0: the kind and the unescaped name.
+fn component_form(fragment: &str) -> Option<(&'static str, String)> {
+    let rest = fragment.strip_prefix("/components/")?;
+    let (kind, name) = rest.split_once('/')?;
+    if name.is_empty() || name.contains('/') {
+        return None;
+    }
+    let kind = KINDS.iter().find(|k| **k == kind)?;
+    Some((kind, crate::context::unescape_token(name)))
+}
+
+/// `base` (a file path relative to the spec's folder) with its file name replaced by
+/// `path`, `.` and `..` resolved; `None` when it climbs out of the spec's folder or names
+/// no file.
+fn join(base: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').collect();
+    parts.pop();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    if parts.is_empty() || path.ends_with('/') {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether a reference starts with a URI scheme (`https:`, `file:`).
+fn has_scheme(path: &str) -> bool {
+    let Some((scheme, _)) = path.split_once(':') else {
+        return false;
+    };
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Decodes `%XX` escapes; anything else, malformed escapes included, stays as it is.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (byte, hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            _ => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_relative_to_the_referring_file() {
+        assert_eq!(
+            join("api.yaml", "common/e.yaml").as_deref(),
+            Some("common/e.yaml")
+        );
+        assert_eq!(join("a/b.yaml", "../c.yaml").as_deref(), Some("c.yaml"));
+        assert_eq!(
+            join("a/b.yaml", "./x/./y.json").as_deref(),
+            Some("a/x/y.json")
+        );
+        assert_eq!(join("api.yaml", "../x.yaml"), None);
+        assert_eq!(join("a/b.yaml", "../../x.yaml"), None);
+        assert_eq!(join("a/b.yaml", "x/"), None);
+    }
+
+    #[test]
+    fn schemes_and_escapes() {
+        assert!(has_scheme("https://example.com/a.yaml"));
+        assert!(has_scheme("file:a.yaml"));
+        assert!(!has_scheme("a.yaml"));
+        assert!(!has_scheme("./a:b.yaml"));
+        assert_eq!(percent_decode("my%20file.yaml%"), "my file.yaml%");
+        assert_eq!(percent_decode("/paths/~1a%7Bid%7D"), "/paths/~1a{id}");
+    }
+
+    #[test]
+    fn component_pointers() {
+        assert_eq!(
+            component_form("/components/schemas/a~1b"),
+            Some(("schemas", "a/b".to_string()))
+        );
+        assert_eq!(component_form("/components/schemas/A/properties/b"), None);
+        assert_eq!(component_form("/components/pathItems/A"), None);
+        assert_eq!(component_form("/definitions/A"), None);
+    }
+}
