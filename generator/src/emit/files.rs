@@ -57,6 +57,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         pub use error::{ApiError, Error};
+        pub use request::File;
         pub use response::ApiResponse;
         pub use spec::ErrorCode;
     }
