@@ -53,5 +53,6 @@ pub mod webhooks;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
+pub use request::File;
 pub use response::ApiResponse;
 pub use spec::ErrorCode;

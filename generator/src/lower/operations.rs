@@ -758,6 +758,9 @@ fn status_variant(status: Option<u16>) -> String {
     }
 }
 
+/// What tells two response bodies apart: how they are read, and for JSON the schema.
+type BodyKey<'a> = (Media, Option<&'a ReferenceOr<openapiv3::Schema>>);
+
 /// One success response, before its body is lowered.
 struct Success<'a> {
     status: Option<u16>,
@@ -818,7 +821,7 @@ fn success_response<'a>(
     }
 
     // Bodies that differ: by kind, and for JSON by schema.
-    let mut distinct: Vec<(Media, Option<&ReferenceOr<openapiv3::Schema>>)> = Vec::new();
+    let mut distinct: Vec<BodyKey<'_>> = Vec::new();
     for success in &successes {
         if let Some((_, kind, schema, _)) = &success.media {
             let key = (*kind, if *kind == Media::Json { *schema } else { None });
@@ -881,10 +884,7 @@ fn success_response<'a>(
 
     // Several different bodies: an enum with a variant per status.
     let name = types.claim(&format!("{builder}Response"));
-    let mut lowered: Vec<(
-        (Media, Option<&ReferenceOr<openapiv3::Schema>>),
-        ResponseBody,
-    )> = Vec::new();
+    let mut lowered: Vec<(BodyKey<'_>, ResponseBody)> = Vec::new();
     let mut scope = Scope::with_reserved(&["Other"]);
     let mut variants = Vec::new();
     for success in &successes {

@@ -706,9 +706,9 @@ impl TypeSpace {
             return match others.split_first() {
                 None => TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Json))),
                 Some(((first, at), rest)) => {
-                    let kind = peek(ctx.spec, *first, &self.components);
+                    let kind = peek(*first, &self.components);
                     for (other, other_at) in rest {
-                        let other_kind = peek(ctx.spec, *other, &self.components);
+                        let other_kind = peek(*other, &self.components);
                         if other_kind.is_none() || other_kind != kind {
                             ctx.error(
                                 other_at,
@@ -729,7 +729,7 @@ impl TypeSpace {
                 at,
                 format!(
                     "this `allOf` member is {}, which cannot be combined with the object properties of the others",
-                    describe(peek(ctx.spec, *other, &self.components).as_ref())
+                    describe(peek(*other, &self.components).as_ref())
                 ),
             );
         }
@@ -802,7 +802,7 @@ impl TypeSpace {
         let properties_pointer = child(pointer, "properties");
         for (wire, property) in view.properties.into_iter().flatten() {
             let at = child(&properties_pointer, wire);
-            self.add_property(ctx, spec, merged, wire, property.into(), at);
+            self.add_property(ctx, merged, wire, property.into(), at);
         }
         merged.required.extend(view.required.iter().cloned());
         if merged.additional.is_none() {
@@ -831,7 +831,6 @@ impl TypeSpace {
     fn add_property<'s>(
         &self,
         ctx: &mut Ctx<'_>,
-        spec: &'s OpenAPI,
         merged: &mut Merged<'s>,
         wire: &str,
         schema: SchemaRef<'s>,
@@ -863,8 +862,8 @@ impl TypeSpace {
             existing.at = at;
             return;
         }
-        let before = peek(spec, existing.schema, &self.components);
-        let now = peek(spec, schema, &self.components);
+        let before = peek(existing.schema, &self.components);
+        let now = peek(schema, &self.components);
         if before.is_some() && before == now {
             return;
         }
@@ -1326,11 +1325,7 @@ fn same_schema(a: SchemaRef<'_>, b: SchemaRef<'_>) -> bool {
 
 /// The type a schema has when that needs no new name (a reference, a scalar, a list of
 /// such), without lowering anything; `None` for schemas that would need a name.
-fn peek(
-    spec: &OpenAPI,
-    schema: SchemaRef<'_>,
-    components: &BTreeMap<String, String>,
-) -> Option<TypeRef> {
+fn peek(schema: SchemaRef<'_>, components: &BTreeMap<String, String>) -> Option<TypeRef> {
     match schema {
         SchemaRef::Ref(reference) => {
             let key = unescape_token(reference.strip_prefix("#/components/schemas/")?);
@@ -1353,7 +1348,7 @@ fn peek(
                 Kind::Boolean => Some(TypeRef::Boolean),
                 Kind::Array => match view.items {
                     Some(items) => {
-                        peek(spec, items.into(), components).map(|t| TypeRef::Vec(Box::new(t)))
+                        peek(items.into(), components).map(|t| TypeRef::Vec(Box::new(t)))
                     }
                     None => Some(TypeRef::Vec(Box::new(TypeRef::Json))),
                 },

@@ -14,7 +14,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// A server that answers every request with `response`.
-async fn server(response: ResponseTemplate) -> MockServer {
+async fn start(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(response).mount(&server).await;
     server
@@ -52,7 +52,7 @@ fn boundary(content_type: &str) -> String {
 
 #[tokio::test]
 async fn a_form_body_is_url_encoded_and_a_text_answer_comes_back_as_a_string() {
-    let server = server(
+    let server = start(
         ResponseTemplate::new(200)
             .insert_header("content-type", "text/plain")
             .set_body_string("token-123"),
@@ -94,7 +94,7 @@ async fn a_form_body_is_url_encoded_and_a_text_answer_comes_back_as_a_string() {
 
 #[tokio::test]
 async fn an_optional_form_body_left_out_sends_no_body() {
-    let server = server(ResponseTemplate::new(200).set_body_string("a,b\n1,2\n")).await;
+    let server = start(ResponseTemplate::new(200).set_body_string("a,b\n1,2\n")).await;
     let csv = client(&server).operations().search().await.unwrap();
     assert_eq!(csv.body(), "a,b\n1,2\n");
     let request = only_request(&server).await;
@@ -112,12 +112,12 @@ async fn an_optional_form_body_left_out_sends_no_body() {
 }
 
 async fn server_with_text(text: &str) -> MockServer {
-    server(ResponseTemplate::new(200).set_body_string(text)).await
+    start(ResponseTemplate::new(200).set_body_string(text)).await
 }
 
 #[tokio::test]
 async fn a_multipart_body_has_one_part_per_field_in_spec_order() {
-    let server = server(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "u1"})))
+    let server = start(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "u1"})))
         .await;
     let mut extra = BTreeMap::new();
     extra.insert("note".to_string(), "keep".to_string());
@@ -187,7 +187,7 @@ async fn a_multipart_body_has_one_part_per_field_in_spec_order() {
 
 #[tokio::test]
 async fn the_boundary_never_occurs_in_a_part_and_a_map_body_becomes_parts() {
-    let server = server(ResponseTemplate::new(204)).await;
+    let server = start(ResponseTemplate::new(204)).await;
     let mut fields = BTreeMap::new();
     fields.insert(
         "a".to_string(),
@@ -207,7 +207,7 @@ async fn the_boundary_never_occurs_in_a_part_and_a_map_body_becomes_parts() {
 
 #[tokio::test]
 async fn bytes_go_out_and_come_back_unchanged() {
-    let server = server(ResponseTemplate::new(204)).await;
+    let server = start(ResponseTemplate::new(204)).await;
     client(&server)
         .operations()
         .put_blob("a b", vec![0u8, 159, 146, 150, 255])
@@ -219,7 +219,7 @@ async fn bytes_go_out_and_come_back_unchanged() {
     assert_eq!(header(&request, "content-type"), "application/octet-stream");
     assert_eq!(request.body, [0u8, 159, 146, 150, 255]);
 
-    let server = server(
+    let server = start(
         ResponseTemplate::new(200)
             .insert_header("content-type", "application/octet-stream")
             .set_body_bytes(vec![255u8, 0, 10]),
@@ -232,12 +232,12 @@ async fn bytes_go_out_and_come_back_unchanged() {
         "application/octet-stream"
     );
 
-    let server = server(ResponseTemplate::new(200).set_body_bytes(vec![137u8, 80, 78, 71])).await;
+    let server = start(ResponseTemplate::new(200).set_body_bytes(vec![137u8, 80, 78, 71])).await;
     let avatar = client(&server).operations().get_avatar().await.unwrap();
     assert_eq!(avatar.body().as_ref(), [137u8, 80, 78, 71]);
     assert_eq!(header(&only_request(&server).await, "accept"), "image/*");
 
-    let server = server(ResponseTemplate::new(204)).await;
+    let server = start(ResponseTemplate::new(204)).await;
     client(&server)
         .operations()
         .put_avatar()
@@ -251,7 +251,7 @@ async fn bytes_go_out_and_come_back_unchanged() {
 
 #[tokio::test]
 async fn a_text_body_is_sent_as_utf8_and_json_is_preferred_over_xml() {
-    let server = server(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "n1"})))
+    let server = start(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "n1"})))
         .await;
     let stored = client(&server).operations().post_note("héllo").await.unwrap();
     assert_eq!(stored.id, "n1");
@@ -263,7 +263,7 @@ async fn a_text_body_is_sent_as_utf8_and_json_is_preferred_over_xml() {
 
 #[tokio::test]
 async fn text_that_is_not_utf8_is_replaced_not_refused() {
-    let server = server(ResponseTemplate::new(200).set_body_bytes(vec![b'o', b'k', 0xff])).await;
+    let server = start(ResponseTemplate::new(200).set_body_bytes(vec![b'o', b'k', 0xff])).await;
     let token = client(&server)
         .operations()
         .login(&Credentials::default())
@@ -292,13 +292,13 @@ async fn each_status_gives_its_own_variant() {
         ),
     ];
     for (response, expected) in cases {
-        let server = server(response).await;
+        let server = start(response).await;
         let job = client(&server).operations().start_job().await.unwrap();
         assert_eq!(job.into_body(), expected);
     }
 
     // A body that does not match the status's schema is a decode error with the status.
-    let server = server(ResponseTemplate::new(202).set_body_json(serde_json::json!({"id": 1})))
+    let server = start(ResponseTemplate::new(202).set_body_json(serde_json::json!({"id": 1})))
         .await;
     let error = client(&server).operations().start_job().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(202));
@@ -310,7 +310,7 @@ async fn each_status_gives_its_own_variant() {
 
 #[tokio::test]
 async fn a_range_response_takes_the_statuses_not_listed() {
-    let server = server(ResponseTemplate::new(200).set_body_string("id,name\n")).await;
+    let server = start(ResponseTemplate::new(200).set_body_string("id,name\n")).await;
     let export = client(&server).operations().get_export().await.unwrap();
     assert_eq!(
         export.into_body(),
@@ -321,7 +321,7 @@ async fn a_range_response_takes_the_statuses_not_listed() {
         "text/plain, application/zip"
     );
 
-    let server = server(ResponseTemplate::new(203).set_body_bytes(vec![80u8, 75, 3, 4])).await;
+    let server = start(ResponseTemplate::new(203).set_body_bytes(vec![80u8, 75, 3, 4])).await;
     let export = client(&server).operations().get_export().await.unwrap();
     assert_eq!(
         export.into_body(),
