@@ -89,6 +89,9 @@ pub fn model(
     let api = lower::lower(&mut ctx, options);
     let mut diagnostics = ctx.diagnostics;
     diagnostics.sort_by(|a, b| (a.severity, a.sort_key()).cmp(&(b.severity, b.sort_key())));
+    // A schema lowered in two places (a base property merged into two structs) says the same
+    // thing twice.
+    diagnostics.dedup();
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
     }

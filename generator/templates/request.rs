@@ -340,6 +340,13 @@ fn part_text(value: &Value) -> String {
     }
 }
 
+/// Values joined into one text (an array in a path segment).
+#[allow(dead_code)] // Not every API has an array in a path.
+pub(crate) fn joined<T: Display>(values: &[T], delimiter: &str) -> String {
+    let texts: Vec<String> = values.iter().map(ToString::to_string).collect();
+    texts.join(delimiter)
+}
+
 /// A JSON value as a parameter value: strings without quotes, arrays joined by commas.
 fn plain_text(value: &Value) -> String {
     match value {

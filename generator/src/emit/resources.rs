@@ -303,6 +303,7 @@ fn send_body(op: &Operation) -> TokenStream {
     let segments = op.path.iter().map(|part| {
         let mut format = String::new();
         let mut args = Vec::new();
+        let mut joined = false;
         for piece in &part.pieces {
             match piece {
                 PathPiece::Literal(text) => {
@@ -316,8 +317,10 @@ fn send_body(op: &Operation) -> TokenStream {
                         .any(|p| &p.name == name && matches!(p.style, ParamStyle::Array { .. }));
                     let name = ident(name);
                     args.push(if array {
-                        // `simple` style: the values joined by commas.
-                        quote!(self.#name.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
+                        // `simple` style: the values joined by commas, in a local of the
+                        // parameter's name (see `joins` below).
+                        joined = true;
+                        quote!(#name)
                     } else {
                         quote!(self.#name)
                     });
@@ -326,10 +329,19 @@ fn send_body(op: &Operation) -> TokenStream {
         }
         match (part.pieces.as_slice(), args.as_slice()) {
             ([PathPiece::Literal(text)], []) => quote!(#text.to_string()),
+            ([PathPiece::Param(_)], [arg]) if joined => quote!(#arg),
             ([PathPiece::Param(_)], [arg]) => quote!(#arg.to_string()),
             _ => quote!(format!(#format, #(#args),*)),
         }
     });
+    let joins = op
+        .path_params
+        .iter()
+        .filter(|p| matches!(p.style, ParamStyle::Array { .. }))
+        .map(|p| {
+            let name = ident(&p.name);
+            quote!(let #name = crate::request::joined(&self.#name, ",");)
+        });
     let mut statements = Vec::new();
     for param in &op.query_params {
         statements.push(param_statement(param, true));
@@ -367,6 +379,7 @@ fn send_body(op: &Operation) -> TokenStream {
     };
     let mutability = (!statements.is_empty()).then(|| quote!(mut));
     quote! {
+        #(#joins)*
         let #mutability request = crate::request::Request::new(
             reqwest::Method::#method,
             vec![#(#segments),*],
