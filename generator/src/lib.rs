@@ -224,4 +224,66 @@ mod tests {
         let generated = generate(spec, &options());
         assert!(generated.is_ok(), "{:?}", generated.err());
     }
+
+    fn errors_of(spec: &str) -> Vec<String> {
+        generate(spec, &options())
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    const HEAD: &str =
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n";
+
+    #[test]
+    fn all_of_members_that_disagree_on_a_property_are_an_error_at_the_second() {
+        let spec = format!(
+            "{HEAD}    Base:\n      type: object\n      properties:\n        id:\n          type: string\n    Child:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            id:\n              type: integer\n"
+        );
+        assert_eq!(
+            errors_of(&spec),
+            [
+                "error: property `id` is defined again with a different type by another `allOf` member: `i64` here, `String` at #/components/schemas/Base/properties/id\n  --> spec.yaml:16:13 (#/components/schemas/Child/allOf/1/properties/id)"
+            ]
+        );
+    }
+
+    #[test]
+    fn all_of_members_that_agree_on_a_property_are_fine() {
+        let spec = format!(
+            "{HEAD}    Base:\n      type: object\n      properties:\n        id:\n          type: string\n    Child:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            id:\n              type: string\n              description: Same type, more words.\n"
+        );
+        assert_eq!(errors_of(&spec), Vec::<String>::new());
+    }
+
+    #[test]
+    fn all_of_an_object_and_a_string_is_an_error() {
+        let spec = format!(
+            "{HEAD}    Both:\n      allOf:\n        - type: object\n          properties:\n            id:\n              type: string\n        - type: string\n"
+        );
+        assert_eq!(
+            errors_of(&spec),
+            [
+                "error: this `allOf` member is `String`, which cannot be combined with the object properties of the others\n  --> spec.yaml:12:15 (#/components/schemas/Both/allOf/1)"
+            ]
+        );
+    }
+
+    #[test]
+    fn all_of_that_includes_itself_is_an_error() {
+        let spec = format!(
+            "{HEAD}    A:\n      allOf:\n        - $ref: '#/components/schemas/B'\n        - required: [x]\n    B:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - type: object\n          properties:\n            x:\n              type: string\n"
+        );
+        let errors = errors_of(&spec);
+        assert!(!errors.is_empty());
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.contains("which includes this schema again")),
+            "{errors:?}"
+        );
+    }
 }

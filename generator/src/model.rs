@@ -76,6 +76,14 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum with a catch-all variant for values this client does not know.
     Enum(Enum),
+    /// An integer enum with a catch-all variant for values this client does not know.
+    IntEnum(IntEnum),
+    /// One of several schemas (`oneOf`/`anyOf`): tagged by a property when the spec gives a
+    /// `discriminator`, else tried in order.
+    OneOf(OneOf),
+    /// The bodies of an operation whose success statuses have different bodies, one variant
+    /// per status.
+    Responses(Responses),
     /// A name for another type (`type Name = ...;`).
     Alias(TypeRef),
 }
@@ -83,6 +91,9 @@ pub enum TypeKind {
 #[derive(Debug, Clone)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// `additionalProperties` beside the properties: the other properties, kept in a map
+    /// (`#[serde(flatten)]`) under this field name, with this value type.
+    pub extra: Option<(String, TypeRef)>,
     /// Every field has a `Default`, so the struct derives it.
     pub default: bool,
 }
@@ -97,6 +108,20 @@ pub struct Field {
     pub nullable: bool,
     /// The field's type leads back to the struct that holds it: box it.
     pub boxed: bool,
+    /// The spec's `default`, as the Rust expression of a value of the field's type, when it
+    /// has one that can be written so (scalars and known enum values).
+    pub default: Option<DefaultValue>,
+}
+
+/// A field's default value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Bool(bool),
+    Integer(i64),
+    Number(f64),
+    String(String),
+    /// A variant of a string or integer enum: the enum's name and the variant's.
+    Variant(String, String),
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +136,53 @@ pub struct Variant {
     pub doc: Option<String>,
 }
 
+#[derive(Debug, Clone)]
+pub struct IntEnum {
+    pub variants: Vec<IntVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntVariant {
+    pub name: String,
+    pub value: i64,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OneOf {
+    /// The property that names the variant (`discriminator.propertyName`); `None`: untagged.
+    pub tag: Option<String>,
+    pub variants: Vec<OneOfVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OneOfVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+    /// Tag values that select this variant, the one it is written with first.
+    pub tags: Vec<String>,
+    /// The variant's type leads back to the enum: box it.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Responses {
+    pub variants: Vec<StatusVariant>,
+    /// No `2XX` range is listed: a status the spec does not name lands in an `Other` variant
+    /// with the raw body.
+    pub other: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusVariant {
+    pub name: String,
+    /// `None`: the `2XX` range, which takes every status not listed.
+    pub status: Option<u16>,
+    pub doc: Option<String>,
+    pub body: ResponseBody,
+}
+
 /// A type as used in a field, parameter or body.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TypeRef {
@@ -120,16 +192,22 @@ pub enum TypeRef {
     Boolean,
     /// Any JSON value.
     Json,
+    /// `format: binary`: bytes with an optional file name and media type (`crate::File`).
+    File,
     Named(String),
     Vec(Box<TypeRef>),
     /// A JSON object with string keys.
     Map(Box<TypeRef>),
+    /// A value that may be `null` (an item or map value whose schema is nullable).
+    Nullable(Box<TypeRef>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum IntWidth {
     I32,
     I64,
+    U32,
+    U64,
 }
 
 /// Operations that share a tag: one module, one handle (`client.emails()`).
@@ -223,30 +301,89 @@ pub struct Param {
 pub enum ParamStyle {
     /// One value, written with `Display`.
     Scalar,
-    /// A list: the name repeated per value (`explode`) or the values joined by commas.
-    Array { explode: bool },
+    /// A list: the name repeated per value (`explode`) or the values joined by `delimiter`
+    /// (`,` for `form`, ` ` for `spaceDelimited`, `|` for `pipeDelimited`).
+    Array { explode: bool, delimiter: char },
     /// An object: one pair per property, or `name[property]` pairs (`deep`).
     Object { deep: bool },
 }
 
 #[derive(Debug, Clone)]
 pub struct Body {
-    pub ty: TypeRef,
-    /// The JSON media type the body is sent as (`application/json` or a `+json` type).
+    pub kind: BodyKind,
+    /// The media type the body is sent as (for multipart, without the boundary).
     pub media_type: String,
     pub required: bool,
     pub doc: Option<String>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    /// JSON (`application/json` or a `+json` type).
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`: the value's properties as `name=value` pairs.
+    Form(TypeRef),
+    /// `multipart/form-data`: one part per property. `parts` lists the properties when the
+    /// type is a struct; otherwise every property of the serialized value is a text part.
+    Multipart {
+        ty: TypeRef,
+        parts: Option<Vec<Part>>,
+    },
+    /// Text (`text/plain` and the like), given as a `String`.
+    Text,
+    /// Raw bytes (`application/octet-stream`, images, ...), given as `bytes::Bytes`.
+    Bytes,
+}
+
+/// One property of a multipart body.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Rust field name in the body struct.
+    pub field: String,
+    pub wire_name: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+    pub kind: PartKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A `crate::File`: a file part.
+    File,
+    /// A list of files: one file part each.
+    Files,
+    /// Anything else: text, or JSON for objects (a list gives one part per item).
+    Value,
+    /// The map of extra properties: one part per entry.
+    Extra,
 }
 
 /// What a successful call gives back.
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: Option<u16>,
-    /// `None`: no body to decode (204, or no JSON content).
-    pub ty: Option<TypeRef>,
-    /// Some success responses have the body and some have none: decode it when present.
+    pub body: ResponseBody,
+    /// Some success responses have the body and some have none: decode it when present
+    /// (JSON bodies only).
     pub optional: bool,
+    /// The `Accept` header to send, when it is not `application/json`.
+    pub accept: Option<String>,
     pub doc: Option<String>,
+}
+
+/// The body of a successful response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body to decode.
+    Empty,
+    Json(TypeRef),
+    /// Text, decoded as UTF-8 (invalid sequences replaced).
+    Text,
+    /// Raw bytes.
+    Bytes,
+    /// Different bodies per status: the named enum of [`TypeKind::Responses`].
+    ByStatus(String),
 }
 
 #[derive(Debug, Clone)]

@@ -123,6 +123,42 @@ impl Client {
         Ok(ApiResponse::new(status, headers, ()))
     }
 
+    /// Sends a request whose successful response is text. Bytes that are not UTF-8 are
+    /// replaced with U+FFFD.
+    #[allow(dead_code)] // Not every API has such an operation.
+    pub(crate) async fn execute_text(&self, request: Request) -> Result<ApiResponse<String>, Error> {
+        let (status, headers, bytes) = self.send(request).await?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(ApiResponse::new(status, headers, text))
+    }
+
+    /// Sends a request whose successful response is raw bytes (a file, an image...).
+    #[allow(dead_code)] // Not every API has such an operation.
+    pub(crate) async fn execute_bytes(
+        &self,
+        request: Request,
+    ) -> Result<ApiResponse<bytes::Bytes>, Error> {
+        let (status, headers, bytes) = self.send(request).await?;
+        Ok(ApiResponse::new(status, headers, bytes))
+    }
+
+    /// Sends a request whose successful responses have different bodies per status;
+    /// `decode` picks and decodes the body by the status.
+    #[allow(dead_code)] // Not every API has such an operation.
+    pub(crate) async fn execute_with<T>(
+        &self,
+        request: Request,
+        decode: fn(StatusCode, bytes::Bytes) -> Result<T, serde_json::Error>,
+    ) -> Result<ApiResponse<T>, Error> {
+        let (status, headers, bytes) = self.send(request).await?;
+        let body = decode(status, bytes.clone()).map_err(|source| Error::Decode {
+            status,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            source,
+        })?;
+        Ok(ApiResponse::new(status, headers, body))
+    }
+
     fn url(&self, request: &Request) -> Result<Url, Error> {
         let mut url = self.inner.base_url.clone();
         {
@@ -208,7 +244,9 @@ impl Client {
     /// The headers of every attempt: the request's own, then the credentials.
     fn headers(&self, request: &Request) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let accept = HeaderValue::from_str(request.accept)
+            .map_err(|_| Error::config("the operation's response media types cannot be sent in `Accept`"))?;
+        headers.insert(ACCEPT, accept);
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))?;
@@ -227,7 +265,7 @@ impl Client {
         request: &Request,
         url: &Url,
         headers: &HeaderMap,
-        body: Option<&(&'static str, bytes::Bytes)>,
+        body: Option<&(String, bytes::Bytes)>,
     ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error> {
         let mut builder = self
             .inner
@@ -238,7 +276,7 @@ impl Client {
             builder = builder.timeout(timeout);
         }
         if let Some((media_type, body)) = body {
-            builder = builder.header(CONTENT_TYPE, *media_type).body(body.clone());
+            builder = builder.header(CONTENT_TYPE, media_type.as_str()).body(body.clone());
         }
         let response = builder.send().await.map_err(Error::transport)?;
         let received = Instant::now();

@@ -60,6 +60,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use raw::RawRequest;
+pub use request::File;
 pub use response::ApiResponse;
 pub use spec::ErrorCode;
 /// The HTTP client library the crate sends with, for its types (`StatusCode`,

@@ -65,6 +65,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use error::{ApiError, Error};
         pub use rate_limit::{RateLimit, RateLimitState};
         pub use raw::RawRequest;
+        pub use request::File;
         pub use response::ApiResponse;
         pub use spec::ErrorCode;
 

@@ -116,9 +116,12 @@ pub fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::Integer(IntWidth::I32) => quote!(i32),
         TypeRef::Integer(IntWidth::I64) => quote!(i64),
+        TypeRef::Integer(IntWidth::U32) => quote!(u32),
+        TypeRef::Integer(IntWidth::U64) => quote!(u64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::File => quote!(crate::File),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#prefix #name)
@@ -130,6 +133,10 @@ pub fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::Map(inner) => {
             let inner = rust_type(inner, prefix);
             quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, prefix);
+            quote!(Option<#inner>)
         }
     }
 }

@@ -9,7 +9,10 @@ use quote::quote;
 
 use crate::emit::docs::{doc, doc_paragraphs, inner_doc_paragraphs};
 use crate::emit::{ident, rust_type};
-use crate::model::{Operation, Param, ParamStyle, PathPiece, Resource, TypeRef};
+use crate::model::{
+    Body, BodyKind, Operation, Param, ParamStyle, PartKind, PathPiece, Resource, ResponseBody,
+    TypeRef,
+};
 
 pub fn resource_rs(resource: &Resource) -> TokenStream {
     let handle = ident(&resource.handle);
@@ -86,14 +89,35 @@ fn field_init(param: &Param) -> TokenStream {
 
 /// What a successful call returns.
 fn success_type(op: &Operation) -> TokenStream {
-    match &op.response.ty {
-        Some(ty) if op.response.optional => {
+    match &op.response.body {
+        ResponseBody::Json(ty) if op.response.optional => {
             let ty = stored_type(ty);
             quote!(Option<#ty>)
         }
-        Some(ty) => stored_type(ty),
-        None => quote!(()),
+        ResponseBody::Json(ty) => stored_type(ty),
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Bytes => quote!(bytes::Bytes),
+        ResponseBody::ByStatus(name) => stored_type(&TypeRef::Named(name.clone())),
     }
+}
+
+/// How a body is held by the builder: borrowed for typed bodies, owned for text and bytes.
+/// The second value is the type a method takes it as.
+fn body_types(body: &Body) -> (TokenStream, TokenStream) {
+    match &body.kind {
+        BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart { ty, .. } => {
+            let ty = stored_type(ty);
+            (quote!(&'a #ty), quote!(&'a #ty))
+        }
+        BodyKind::Text => (quote!(String), quote!(impl Into<String>)),
+        BodyKind::Bytes => (quote!(bytes::Bytes), quote!(impl Into<bytes::Bytes>)),
+    }
+}
+
+/// Whether the body is taken by `impl Into<...>` and needs `.into()`.
+fn body_converts(body: &Body) -> bool {
+    matches!(body.kind, BodyKind::Text | BodyKind::Bytes)
 }
 
 fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
@@ -150,10 +174,14 @@ fn handle_method(op: &Operation) -> TokenStream {
         fields.push(field_init(param));
     }
     if let Some(body) = &op.body {
-        let ty = stored_type(&body.ty);
+        let (_, argument) = body_types(body);
         if body.required {
-            arguments.push(quote!(body: &'a #ty));
-            fields.push(quote!(body,));
+            arguments.push(quote!(body: #argument));
+            fields.push(if body_converts(body) {
+                quote!(body: body.into(),)
+            } else {
+                quote!(body,)
+            });
         } else {
             fields.push(quote!(body: None,));
         }
@@ -189,11 +217,11 @@ fn builder(op: &Operation) -> TokenStream {
         fields.push(quote!(#name: #ty,));
     }
     if let Some(body) = &op.body {
-        let ty = stored_type(&body.ty);
+        let (stored, _) = body_types(body);
         fields.push(if body.required {
-            quote!(body: &'a #ty,)
+            quote!(body: #stored,)
         } else {
-            quote!(body: Option<&'a #ty>,)
+            quote!(body: Option<#stored>,)
         });
     }
     let mut setters = Vec::new();
@@ -224,12 +252,17 @@ fn builder(op: &Operation) -> TokenStream {
         });
     }
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        let ty = stored_type(&body.ty);
+        let (_, argument) = body_types(body);
+        let value = if body_converts(body) {
+            quote!(body.into())
+        } else {
+            quote!(body)
+        };
         let docs = doc(body.doc.as_deref());
         setters.push(quote! {
             #docs
-            pub fn body(mut self, body: &'a #ty) -> Self {
-                self.body = Some(body);
+            pub fn body(mut self, body: #argument) -> Self {
+                self.body = Some(#value);
                 self
             }
         });
@@ -296,6 +329,7 @@ fn send_body(op: &Operation) -> TokenStream {
     let segments = op.path.iter().map(|part| {
         let mut format = String::new();
         let mut args = Vec::new();
+        let mut joined = false;
         for piece in &part.pieces {
             match piece {
                 PathPiece::Literal(text) => {
@@ -303,17 +337,37 @@ fn send_body(op: &Operation) -> TokenStream {
                 }
                 PathPiece::Param(name) => {
                     format.push_str("{}");
+                    let array = op
+                        .path_params
+                        .iter()
+                        .any(|p| &p.name == name && matches!(p.style, ParamStyle::Array { .. }));
                     let name = ident(name);
-                    args.push(quote!(self.#name));
+                    args.push(if array {
+                        // `simple` style: the values joined by commas, in a local of the
+                        // parameter's name (see `joins` below).
+                        joined = true;
+                        quote!(#name)
+                    } else {
+                        quote!(self.#name)
+                    });
                 }
             }
         }
         match (part.pieces.as_slice(), args.as_slice()) {
             ([PathPiece::Literal(text)], []) => quote!(#text.to_string()),
+            ([PathPiece::Param(_)], [arg]) if joined => quote!(#arg),
             ([PathPiece::Param(_)], [arg]) => quote!(#arg.to_string()),
             _ => quote!(format!(#format, #(#args),*)),
         }
     });
+    let joins = op
+        .path_params
+        .iter()
+        .filter(|p| matches!(p.style, ParamStyle::Array { .. }))
+        .map(|p| {
+            let name = ident(&p.name);
+            quote!(let #name = crate::request::joined(&self.#name, ",");)
+        });
     let mut statements = Vec::new();
     for param in &op.query_params {
         statements.push(param_statement(param, true));
@@ -322,13 +376,13 @@ fn send_body(op: &Operation) -> TokenStream {
         statements.push(param_statement(param, false));
     }
     if let Some(body) = &op.body {
-        let media_type = &body.media_type;
         statements.push(if body.required {
-            quote!(request.json(self.body, #media_type)?;)
+            encode_body(body, &quote!(self.body))
         } else {
+            let encode = encode_body(body, &quote!(body));
             quote! {
                 if let Some(body) = self.body {
-                    request.json(body, #media_type)?;
+                    #encode
                 }
             }
         });
@@ -338,18 +392,83 @@ fn send_body(op: &Operation) -> TokenStream {
         statements.push(quote!(request.idempotency_header(#header);));
     }
     statements.push(quote!(request.options = self.options;));
-    let execute = match &op.response.ty {
-        Some(_) if op.response.optional => quote!(self.client.execute_optional(request).await),
-        Some(_) => quote!(self.client.execute(request).await),
-        None => quote!(self.client.execute_empty(request).await),
+    if let Some(accept) = &op.response.accept {
+        statements.push(quote!(request.accept(#accept);));
+    }
+    let execute = match &op.response.body {
+        ResponseBody::Json(_) if op.response.optional => {
+            quote!(self.client.execute_optional(request).await)
+        }
+        ResponseBody::Json(_) => quote!(self.client.execute(request).await),
+        ResponseBody::Empty => quote!(self.client.execute_empty(request).await),
+        ResponseBody::Text => quote!(self.client.execute_text(request).await),
+        ResponseBody::Bytes => quote!(self.client.execute_bytes(request).await),
+        ResponseBody::ByStatus(name) => {
+            let name = ident(name);
+            quote!(self.client.execute_with(request, types::#name::decode).await)
+        }
     };
     quote! {
+        #(#joins)*
         let mut request = crate::request::Request::new(
             reqwest::Method::#method,
             vec![#(#segments),*],
         );
         #(#statements)*
         #execute
+    }
+}
+
+/// The statements that put the body (`value`: the builder's, unwrapped) into `request`.
+fn encode_body(body: &Body, value: &TokenStream) -> TokenStream {
+    let media_type = &body.media_type;
+    match &body.kind {
+        BodyKind::Json(_) => quote!(request.json(#value, #media_type)?;),
+        BodyKind::Form(_) => quote!(request.form(#value)?;),
+        BodyKind::Text => quote!(request.text(#value, #media_type);),
+        BodyKind::Bytes => quote!(request.bytes(#value, #media_type);),
+        BodyKind::Multipart { parts: None, .. } => quote! {
+            let mut form = crate::request::Multipart::new();
+            form.object(#value)?;
+            request.multipart(form);
+        },
+        BodyKind::Multipart {
+            parts: Some(parts), ..
+        } => {
+            let parts = parts.iter().map(|part| {
+                let field = ident(&part.field);
+                let wire = &part.wire_name;
+                let add = |value: TokenStream| match part.kind {
+                    PartKind::File => quote!(form.file(#wire, #value);),
+                    PartKind::Files => quote! {
+                        for file in #value {
+                            form.file(#wire, file);
+                        }
+                    },
+                    PartKind::Value => quote!(form.value(#wire, #value)?;),
+                    PartKind::Extra => quote! {
+                        for (name, value) in #value {
+                            form.value(name, value)?;
+                        }
+                    },
+                };
+                if part.optional {
+                    let statement = add(quote!(value));
+                    quote! {
+                        if let Some(value) = &#value.#field {
+                            #statement
+                        }
+                    }
+                } else {
+                    add(quote!(&#value.#field))
+                }
+            });
+            quote! {
+                let mut form = crate::request::Multipart::new();
+                #(#parts)*
+                request.multipart(form);
+            }
+        }
     }
 }
 
@@ -363,8 +482,13 @@ fn param_statement(param: &Param, query: bool) -> TokenStream {
     };
     let add = |value: TokenStream| -> TokenStream {
         match (param.style, query) {
-            (ParamStyle::Array { explode }, true) => {
-                quote!(request.query_list(#wire, #value, #explode);)
+            (ParamStyle::Array { explode, delimiter }, true) => {
+                if delimiter == ',' || explode {
+                    quote!(request.query_list(#wire, #value, #explode);)
+                } else {
+                    let delimiter = delimiter.to_string();
+                    quote!(request.query_joined(#wire, #value, #delimiter);)
+                }
             }
             (ParamStyle::Object { deep }, true) => {
                 quote!(request.query_object(#wire, #value, #deep)?;)

@@ -2,6 +2,7 @@
 
 mod api;
 mod operations;
+mod schema;
 mod types;
 
 use crate::Options;

@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::context::{Ctx, child};
 use crate::lower::types::{Shape, TypeSpace};
 use crate::model::{
-    Body, HttpMethod, Operation, Param, ParamStyle, PathPart, PathPiece, Resource, Response,
-    TypeRef,
+    Body, BodyKind, HttpMethod, Operation, Param, ParamStyle, Part, PartKind, PathPart, PathPiece,
+    Resource, Response, ResponseBody, Responses, StatusVariant, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{self, Scope};
 
@@ -361,6 +361,7 @@ fn lower_operation<'a>(
                 TypeRef::String
             }
         };
+        let mut ty = param_type(ty);
         let explode = data.explode.unwrap_or(matches!(
             parameter,
             Parameter::Query { .. } | Parameter::Cookie { .. }
@@ -372,11 +373,31 @@ fn lower_operation<'a>(
                 ..
             }
         );
-        let style = match types.shape_of(&ty) {
+        let delimiter = match parameter {
+            Parameter::Query {
+                style: QueryStyle::SpaceDelimited,
+                ..
+            } => ' ',
+            Parameter::Query {
+                style: QueryStyle::PipeDelimited,
+                ..
+            } => '|',
+            _ => ',',
+        };
+        let mut style = match types.shape_of(&ty) {
             Shape::Scalar => ParamStyle::Scalar,
-            Shape::Array => ParamStyle::Array { explode },
+            Shape::Array => ParamStyle::Array { explode, delimiter },
             Shape::Object => ParamStyle::Object { deep },
         };
+        if matches!(parameter, Parameter::Path { .. }) && matches!(style, ParamStyle::Object { .. })
+        {
+            ctx.warn(
+                &at,
+                "a path parameter that is an object has no agreed text form: it is taken as a string",
+            );
+            ty = TypeRef::String;
+            style = ParamStyle::Scalar;
+        }
         let mut lowered = Param {
             name,
             wire_name: data.name.clone(),
@@ -394,6 +415,10 @@ fn lower_operation<'a>(
                 let supported = match (style, lowered.style) {
                     (QueryStyle::Form, _) => true,
                     (QueryStyle::DeepObject, ParamStyle::Object { .. }) => true,
+                    (
+                        QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited,
+                        ParamStyle::Array { .. },
+                    ) => true,
                     (QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, _) => false,
                     (QueryStyle::DeepObject, _) => false,
                 };
@@ -457,9 +482,7 @@ fn lower_operation<'a>(
     }
 
     let segments = parse_path(ctx, path, &path_pointer, &path_params);
-    let Ok(body) = request_body(ctx, types, operation, pointer, &builder) else {
-        return None;
-    };
+    let body = request_body(ctx, types, operation, pointer, &builder);
     let response = success_response(ctx, types, operation, pointer, &builder);
 
     if ctx
@@ -487,6 +510,17 @@ fn lower_operation<'a>(
         response,
         idempotency_key,
     })
+}
+
+/// A parameter's type as the builder takes it: values go into text, so a file is a string
+/// and a `null` item is not sent (nor representable).
+fn param_type(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::File => TypeRef::String,
+        TypeRef::Nullable(inner) => param_type(*inner),
+        TypeRef::Vec(inner) => TypeRef::Vec(Box::new(param_type(*inner))),
+        other => other,
+    }
 }
 
 fn query_style_name(style: &QueryStyle) -> &'static str {
@@ -566,14 +600,78 @@ fn parse_path(ctx: &mut Ctx<'_>, path: &str, pointer: &str, params: &[Param]) ->
     parts
 }
 
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
+/// The media type without parameters, in lower case (`text/plain; charset=utf-8` ->
+/// `text/plain`).
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn is_text(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence.starts_with("text/") || essence.ends_with("/xml") || essence.ends_with("+xml")
+}
+
+/// How a body of some media type is read or written, in order of preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Media {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Bytes,
+}
+
+fn media_of(media_type: &str) -> Media {
+    let essence = essence(media_type);
+    if is_json(media_type) {
+        Media::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        Media::Form
+    } else if essence == "multipart/form-data" {
+        Media::Multipart
+    } else if is_text(media_type) {
+        Media::Text
+    } else {
+        Media::Bytes
+    }
+}
+
+/// The preferred entry of a `content` map (JSON first, raw bytes last; spec order between
+/// equals), with how it is read or written.
+fn preferred<'c, T>(
+    content: &'c indexmap::IndexMap<String, T>,
+    allowed: &[Media],
+) -> Option<(&'c String, &'c T, Media)> {
+    content
+        .iter()
+        .map(|(media, item)| (media, item, media_of(media)))
+        .filter(|(_, _, kind)| allowed.contains(kind))
+        .min_by_key(|(_, _, kind)| *kind)
+}
+
+/// A concrete media type to send in a header: the spec's, unless it has a wildcard or
+/// characters a header cannot carry.
+fn concrete(media_type: &str, fallback: &str) -> String {
+    let essence = essence(media_type);
+    if essence.contains('/') && !essence.contains('*') && is_header_text(&essence) {
+        essence
+    } else {
+        fallback.to_string()
+    }
+}
+
+fn is_header_text(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 fn request_body<'a>(
@@ -582,25 +680,23 @@ fn request_body<'a>(
     operation: &'a SpecOperation,
     pointer: &str,
     builder: &str,
-) -> Result<Option<Body>, Skipped> {
-    let Some(body) = operation.request_body.as_ref() else {
-        return Ok(None);
-    };
+) -> Option<Body> {
+    let body = operation.request_body.as_ref()?;
     let at = child(pointer, "requestBody");
-    let Some((body, at)) = ctx.resolve("requestBodies", body, &at, |c| &c.request_bodies) else {
-        return Ok(None);
-    };
-    let json = body.content.iter().find(|(media, _)| is_json(media));
-    let Some((media, content)) = json else {
-        let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+    let (body, at) = ctx.resolve("requestBodies", body, &at, |c| &c.request_bodies)?;
+    let all = [
+        Media::Json,
+        Media::Form,
+        Media::Multipart,
+        Media::Text,
+        Media::Bytes,
+    ];
+    let Some((media, content, kind)) = preferred(&body.content, &all) else {
         ctx.warn(
             &child(&at, "content"),
-            format!(
-                "request bodies of type {} are not supported yet (only JSON): the operation is left out of the client",
-                kinds.join(", ")
-            ),
+            "the request body lists no media type: the operation is sent without a body",
         );
-        return Err(Skipped);
+        return None;
     };
     let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
     // A shared request body is named after its component, an inline one after the operation.
@@ -608,27 +704,104 @@ fn request_body<'a>(
         .strip_prefix("#/components/requestBodies/")
         .map(crate::context::unescape_token)
         .unwrap_or_else(|| format!("{builder}Request"));
-    let ty = match &content.schema {
+    let lower = |ctx: &mut Ctx<'a>, types: &mut TypeSpace| match &content.schema {
         Some(schema) => types.type_of(ctx, schema, &hint, &schema_pointer),
         None => TypeRef::Json,
     };
-    let media_type = media
-        .split(';')
-        .next()
-        .map(str::trim)
-        .filter(|m| m.contains('/') && !m.contains('*'))
-        .unwrap_or("application/json")
-        .to_ascii_lowercase();
-    Ok(Some(Body {
-        ty,
+    let (kind, media_type) = match kind {
+        Media::Json => (
+            BodyKind::Json(lower(ctx, types)),
+            concrete(media, "application/json"),
+        ),
+        Media::Form => (
+            BodyKind::Form(lower(ctx, types)),
+            "application/x-www-form-urlencoded".to_string(),
+        ),
+        Media::Multipart => {
+            let ty = lower(ctx, types);
+            let parts = multipart_parts(types, &ty);
+            (
+                BodyKind::Multipart { ty, parts },
+                "multipart/form-data".to_string(),
+            )
+        }
+        Media::Text => (BodyKind::Text, concrete(media, "text/plain")),
+        Media::Bytes => (BodyKind::Bytes, concrete(media, "application/octet-stream")),
+    };
+    Some(Body {
+        kind,
         media_type,
         required: body.required,
         doc: body.description.clone(),
-    }))
+    })
 }
 
-/// The operation cannot be generated; a warning says why.
-struct Skipped;
+/// The parts of a multipart body whose type is a struct: one per field.
+fn multipart_parts(types: &TypeSpace, ty: &TypeRef) -> Option<Vec<Part>> {
+    let TypeRef::Named(name) = types.resolve_alias(ty) else {
+        return None;
+    };
+    let TypeKind::Struct(s) = &types.get(name)?.kind else {
+        return None;
+    };
+    let mut parts: Vec<Part> = s
+        .fields
+        .iter()
+        .map(|f| Part {
+            field: f.name.clone(),
+            wire_name: f.wire_name.clone(),
+            optional: !f.required || f.nullable,
+            kind: match types.resolve_alias(&f.ty) {
+                TypeRef::File => PartKind::File,
+                TypeRef::Vec(item) if **item == TypeRef::File => PartKind::Files,
+                _ => PartKind::Value,
+            },
+        })
+        .collect();
+    if let Some((extra, _)) = &s.extra {
+        parts.push(Part {
+            field: extra.clone(),
+            wire_name: String::new(),
+            optional: false,
+            kind: PartKind::Extra,
+        });
+    }
+    Some(parts)
+}
+
+/// Name of the enum variant for a success status.
+fn status_variant(status: Option<u16>) -> String {
+    match status {
+        None => "Success".to_string(),
+        Some(200) => "Ok".to_string(),
+        Some(201) => "Created".to_string(),
+        Some(202) => "Accepted".to_string(),
+        Some(203) => "NonAuthoritative".to_string(),
+        Some(204) => "NoContent".to_string(),
+        Some(205) => "ResetContent".to_string(),
+        Some(206) => "PartialContent".to_string(),
+        Some(207) => "MultiStatus".to_string(),
+        Some(208) => "AlreadyReported".to_string(),
+        Some(226) => "ImUsed".to_string(),
+        Some(other) => format!("Status{other}"),
+    }
+}
+
+/// What tells two response bodies apart: how they are read, and for JSON the schema.
+type BodyKey<'a> = (Media, Option<&'a ReferenceOr<openapiv3::Schema>>);
+
+/// One success response, before its body is lowered.
+struct Success<'a> {
+    status: Option<u16>,
+    code: String,
+    doc: Option<String>,
+    media: Option<(
+        String,
+        Media,
+        Option<&'a ReferenceOr<openapiv3::Schema>>,
+        String,
+    )>,
+}
 
 fn success_response<'a>(
     ctx: &mut Ctx<'a>,
@@ -638,7 +811,7 @@ fn success_response<'a>(
     builder: &str,
 ) -> Response {
     let responses_pointer = child(pointer, "responses");
-    let mut successes: Vec<(u16, &StatusCode, _)> = operation
+    let mut listed: Vec<(u16, &StatusCode, _)> = operation
         .responses
         .responses
         .iter()
@@ -648,72 +821,138 @@ fn success_response<'a>(
             _ => None,
         })
         .collect();
-    successes.sort_by_key(|(n, _, _)| *n);
+    listed.sort_by_key(|(n, _, _)| *n);
 
-    // The body type of each success response: `None` where it has no JSON body.
-    let mut bodies: Vec<(String, Option<TypeRef>)> = Vec::new();
-    let mut doc = None;
-    for (index, (status, code, response)) in successes.iter().enumerate() {
+    let mut successes: Vec<Success<'a>> = Vec::new();
+    for (status, code, response) in &listed {
         let at = child(&responses_pointer, &code.to_string());
         let Some((response, at)) = ctx.resolve("responses", response, &at, |c| &c.responses) else {
             continue;
         };
-        if index == 0 {
-            doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
-        }
-        let hint = if index == 0 {
-            format!("{builder}Response")
-        } else {
-            format!("{builder}Response{status}")
-        };
-        let json = response.content.iter().find(|(media, _)| is_json(media));
-        let ty = match json {
-            Some((media, content)) => match &content.schema {
-                Some(schema) => {
-                    let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
-                    Some(types.type_of(ctx, schema, &hint, &schema_pointer))
-                }
-                None => Some(TypeRef::Json),
+        let media = preferred(&response.content, &[Media::Json, Media::Text, Media::Bytes]).map(
+            |(media, content, kind)| {
+                let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
+                (media.clone(), kind, content.schema.as_ref(), schema_pointer)
             },
-            None => {
-                if !response.content.is_empty() {
-                    ctx.warn(
-                        &child(&at, "content"),
-                        "non-JSON response bodies are not decoded yet; the call returns no body",
-                    );
-                }
-                None
-            }
-        };
-        bodies.push((code.to_string(), ty));
+        );
+        if media.is_none() && !response.content.is_empty() {
+            ctx.warn(
+                &child(&at, "content"),
+                "only multipart and form bodies are listed, which responses are not decoded from; the call returns no body",
+            );
+        }
+        successes.push(Success {
+            status: (*status != 299).then_some(*status),
+            code: code.to_string(),
+            doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            media,
+        });
     }
 
-    let mut distinct: Vec<&TypeRef> = bodies.iter().filter_map(|(_, ty)| ty.as_ref()).collect();
-    distinct.sort();
-    distinct.dedup();
-    let ty = match distinct.as_slice() {
-        [] => None,
-        [only] => Some((*only).clone()),
-        _ => {
-            let codes: Vec<&str> = bodies.iter().map(|(code, _)| code.as_str()).collect();
-            ctx.warn(
-                &responses_pointer,
-                format!(
-                    "the success responses {} have different bodies; the call returns the body as a JSON value",
-                    codes.join(", ")
-                ),
-            );
-            Some(TypeRef::Json)
+    // Bodies that differ: by kind, and for JSON by schema.
+    let mut distinct: Vec<BodyKey<'_>> = Vec::new();
+    for success in &successes {
+        if let Some((_, kind, schema, _)) = &success.media {
+            let key = (*kind, if *kind == Media::Json { *schema } else { None });
+            if !distinct.contains(&key) {
+                distinct.push(key);
+            }
         }
+    }
+
+    let accept = {
+        let mut media_types: Vec<String> = Vec::new();
+        for success in &successes {
+            if let Some((media, _, _, _)) = &success.media {
+                let media = essence(media);
+                if is_header_text(&media) && !media_types.contains(&media) {
+                    media_types.push(media);
+                }
+            }
+        }
+        (!media_types.is_empty() && media_types != ["application/json"])
+            .then(|| media_types.join(", "))
     };
-    let optional = ty.is_some() && bodies.iter().any(|(_, ty)| ty.is_none());
+    let status = successes.first().and_then(|s| s.status);
+    let doc = successes.first().and_then(|s| s.doc.clone());
+
+    let lower_body = |ctx: &mut Ctx<'a>,
+                      types: &mut TypeSpace,
+                      media: &Option<(
+        String,
+        Media,
+        Option<&'a ReferenceOr<openapiv3::Schema>>,
+        String,
+    )>,
+                      hint: &str| match media {
+        None => ResponseBody::Empty,
+        Some((_, Media::Text, _, _)) => ResponseBody::Text,
+        Some((_, Media::Json, Some(schema), schema_pointer)) => {
+            ResponseBody::Json(types.type_of(ctx, schema, hint, schema_pointer))
+        }
+        Some((_, Media::Json, None, _)) => ResponseBody::Json(TypeRef::Json),
+        Some(_) => ResponseBody::Bytes,
+    };
+
+    if distinct.len() <= 1 {
+        let first = successes.iter().find(|s| s.media.is_some());
+        let body = match first {
+            Some(success) => lower_body(ctx, types, &success.media, &format!("{builder}Response")),
+            None => ResponseBody::Empty,
+        };
+        let optional =
+            matches!(body, ResponseBody::Json(_)) && successes.iter().any(|s| s.media.is_none());
+        return Response {
+            status,
+            body,
+            optional,
+            accept,
+            doc,
+        };
+    }
+
+    // Several different bodies: an enum with a variant per status.
+    let name = types.claim(&format!("{builder}Response"));
+    let mut lowered: Vec<(BodyKey<'_>, ResponseBody)> = Vec::new();
+    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut variants = Vec::new();
+    for success in &successes {
+        let body = match &success.media {
+            None => ResponseBody::Empty,
+            Some((_, kind, schema, _)) => {
+                let key = (*kind, if *kind == Media::Json { *schema } else { None });
+                match lowered.iter().find(|(k, _)| *k == key) {
+                    Some((_, body)) => body.clone(),
+                    None => {
+                        let hint = format!("{builder}Response{}", success.code);
+                        let body = lower_body(ctx, types, &success.media, &hint);
+                        lowered.push((key, body.clone()));
+                        body
+                    }
+                }
+            }
+        };
+        variants.push(StatusVariant {
+            name: scope.claim(&status_variant(success.status)).0,
+            status: success.status,
+            doc: success.doc.clone(),
+            body,
+        });
+    }
+    let other = variants.iter().all(|v| v.status.is_some());
+    types.insert(TypeDef {
+        name: name.clone(),
+        doc: Some(format!(
+            "What a successful `{}` gives back: the body of each success status.",
+            operation.operation_id.as_deref().unwrap_or(builder)
+        )),
+        kind: TypeKind::Responses(Responses { variants, other }),
+    });
     Response {
-        status: successes
-            .first()
-            .map(|(status, _, _)| *status)
-            .filter(|status| *status != 299),
-        ty,
-        optional,
+        status,
+        body: ResponseBody::ByStatus(name),
+        optional: false,
+        accept,
         doc,
     }
 }
@@ -754,8 +993,9 @@ mod tests {
             body: None,
             response: Response {
                 status: None,
-                ty: None,
+                body: ResponseBody::Empty,
                 optional: false,
+                accept: None,
                 doc: None,
             },
             idempotency_key: None,
