@@ -54,7 +54,8 @@ fn cargo_test(dir: &Path, offline: bool) -> Output {
     command
         .env(
             "CARGO_TARGET_DIR",
-            workspace_root().join("target/media-e2e-target"),
+            // Shared with the other scratch crates, so that dependencies build once.
+            workspace_root().join("target/fixture-target"),
         )
         .output()
         .unwrap_or_else(|error| panic!("cannot run cargo test: {error}"))
