@@ -389,7 +389,12 @@ fn lower_operation<'a>(
             Shape::Array => ParamStyle::Array { explode, delimiter },
             Shape::Object => ParamStyle::Object { deep },
         };
-        if matches!(parameter, Parameter::Path { .. }) && matches!(style, ParamStyle::Object { .. })
+        if types.is_scalar_union(&ty) {
+            // One of several plain values: the caller gives its text.
+            ty = TypeRef::String;
+            style = ParamStyle::Scalar;
+        } else if matches!(parameter, Parameter::Path { .. })
+            && matches!(style, ParamStyle::Object { .. })
         {
             ctx.warn(
                 &at,

@@ -212,6 +212,27 @@ impl TypeSpace {
         }
     }
 
+    /// Whether `ty` is an untagged `oneOf`/`anyOf` whose alternatives are all scalars (an id
+    /// or a name, say): as a parameter, any of them is sent as plain text.
+    pub fn is_scalar_union(&self, ty: &TypeRef) -> bool {
+        self.scalar_union_within(ty, 8)
+    }
+
+    fn scalar_union_within(&self, ty: &TypeRef, depth: u32) -> bool {
+        let TypeRef::Named(name) = self.resolve_alias(ty) else {
+            return false;
+        };
+        let Some(TypeKind::OneOf(union)) = self.types.get(name).map(|def| &def.kind) else {
+            return false;
+        };
+        depth > 0
+            && union.tag.is_none()
+            && union.variants.iter().all(|variant| {
+                matches!(self.shape_of(&variant.ty), Shape::Scalar)
+                    || self.scalar_union_within(&variant.ty, depth - 1)
+            })
+    }
+
     pub fn finish(mut self, ctx: &mut Ctx<'_>) -> Vec<TypeDef> {
         self.check_alias_cycles(ctx);
         self.resolve_defaults();
@@ -955,6 +976,8 @@ impl TypeSpace {
                     named.clone()
                 }
                 (TypeRef::Named(_), SchemaRef::Item(_)) => suffix,
+                // A plain value is named by its title when it has one (`id`, `name`).
+                (_, SchemaRef::Item(_)) if title.is_some() => suffix,
                 (other, _) => variant_of(other),
             };
             let (variant, _) = scope.claim(&variant);
