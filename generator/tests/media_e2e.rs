@@ -6,7 +6,7 @@
 //! its own that calls every operation against a wiremock server on 127.0.0.1 and checks the
 //! bytes that arrive and what the client makes of the answers. This test then runs
 //! `cargo test` in that workspace (with the main `Cargo.lock`, offline first, and a target
-//! directory of its own, `<workspace>/target/media-e2e-target/`) and fails if any of those
+//! directory shared with the other scratch crates, `<workspace>/target/fixture-target/`) and fails if any of those
 //! tests fail. The first run compiles reqwest, tokio and wiremock and takes a while.
 
 // The crate denies these lints; `clippy.toml` allows them inside `#[test]` functions only, and
@@ -18,31 +18,13 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-/// The main workspace (the parent of this crate).
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the generator crate lives inside the workspace")
-        .to_path_buf()
-}
-
-/// Writes `text` to `path` unless it already holds exactly that, so that cargo sees an
-/// unchanged crate as fresh.
-fn write_if_changed(path: &Path, text: &str) {
-    if fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .unwrap_or_else(|error| panic!("cannot create {}: {error}", parent.display()));
-    }
-    fs::write(path, text)
-        .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
-}
+use common::{workspace_root, write_if_changed};
 
 fn cargo_test(dir: &Path, offline: bool) -> Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());

@@ -1,5 +1,5 @@
 //! Helpers shared by the tests that compile generated crates (`fixtures_compile.rs`,
-//! `corpus.rs`).
+//! `corpus.rs`, `media_e2e.rs`).
 //!
 //! The crates are written into a throw-away Cargo workspace under `<workspace>/target/`
 //! (with a copy of the main `Cargo.lock`, so that the dependency versions are the ones the
