@@ -12,11 +12,13 @@ mod lower;
 pub mod model;
 mod naming;
 mod parse;
+mod render;
 mod yaml;
 
 use std::collections::BTreeMap;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use render::{render_diagnostics, render_diagnostics_styled};
 
 /// What to generate.
 #[derive(Debug, Clone)]

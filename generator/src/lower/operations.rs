@@ -10,6 +10,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use crate::context::{Ctx, child};
+use crate::diagnostic::did_you_mean;
 use crate::lower::types::{Shape, TypeSpace};
 use crate::model::{
     Body, HttpMethod, Operation, Param, ParamStyle, PathPart, PathPiece, Resource, Response,
@@ -53,7 +54,7 @@ const MODULE_RESERVED: &[&str] = &[
 pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
     let spec = ctx.spec;
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut operation_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut modules = Scope::with_reserved(MODULE_RESERVED);
     let mut module_of_tag: BTreeMap<String, String> = BTreeMap::new();
 
@@ -84,14 +85,24 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
                     derived
                 }
             };
-            if let Some(previous) = operation_ids.get(&operation_id) {
+            if let Some((previous, first)) = operation_ids.get(&operation_id) {
+                let line = ctx
+                    .map
+                    .locate(previous)
+                    .map(|(line, _)| format!(" at line {line}"))
+                    .unwrap_or_default();
                 ctx.error(
                     &child(&pointer, "operationId"),
-                    format!("duplicate operationId `{operation_id}` (first used at {previous})"),
+                    format!(
+                        "duplicate operationId `{operation_id}`: expected every operation to have its own, but `{first}`{line} already has it"
+                    ),
                 );
                 continue;
             }
-            operation_ids.insert(operation_id.clone(), pointer.clone());
+            operation_ids.insert(
+                operation_id.clone(),
+                (pointer.clone(), format!("{method} {path}")),
+            );
 
             let tag = operation
                 .tags
@@ -506,12 +517,15 @@ fn parse_path(ctx: &mut Ctx<'_>, path: &str, pointer: &str, params: &[Param]) ->
                     let name = after.get(..close).unwrap_or("");
                     match params.iter().find(|p| p.wire_name == name) {
                         Some(param) => pieces.push(PathPiece::Param(param.name.clone())),
-                        None => ctx.error(
-                            pointer,
-                            format!(
-                                "path template parameter `{{{name}}}` has no matching `in: path` parameter"
-                            ),
-                        ),
+                        None => {
+                            let hint = did_you_mean(name, params.iter().map(|p| p.wire_name.as_str()));
+                            ctx.error(
+                                pointer,
+                                format!(
+                                    "path template parameter `{{{name}}}` has no matching `in: path` parameter{hint}"
+                                ),
+                            );
+                        }
                     }
                     rest = after.get(close + 1..).unwrap_or("");
                 }

@@ -11,11 +11,16 @@ use openapiv3::{
 use serde_json::Value;
 
 use crate::context::{Ctx, child, unescape_token};
+use crate::lower::graph::{self, Graph};
+use crate::diagnostic::did_you_mean;
 use crate::model::{Enum, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{self, Scope};
 
 /// Names of the variant and helper the emitted enums use themselves.
 const ENUM_RESERVED: &[&str] = &["Unknown"];
+
+/// The `type` values of OpenAPI 3.0.
+const KNOWN_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
 /// How a value is laid out, for parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,11 +30,20 @@ pub enum Shape {
     Object,
 }
 
+/// See [`TypeSpace::default_needs`].
+enum DefaultNeeds {
+    Nothing,
+    Struct(String),
+    Never,
+}
+
 pub struct TypeSpace {
     /// Component schema key -> Rust type name.
     components: BTreeMap<String, String>,
     names: Scope,
     types: BTreeMap<String, TypeDef>,
+    /// Component keys left unnamed because their Rust name was taken (reported once).
+    collided: BTreeSet<String>,
 }
 
 impl TypeSpace {
@@ -39,6 +53,7 @@ impl TypeSpace {
             components: BTreeMap::new(),
             names: Scope::default(),
             types: BTreeMap::new(),
+            collided: BTreeSet::new(),
         };
         let Some(components) = ctx.spec.components.as_ref() else {
             return space;
@@ -53,6 +68,7 @@ impl TypeSpace {
                         "schema names `{other}` and `{key}` both become the Rust type `{name}`; rename one of them"
                     ),
                 );
+                space.collided.insert(key.clone());
                 continue;
             }
             first_key.insert(name.clone(), key.clone());
@@ -124,7 +140,7 @@ impl TypeSpace {
     /// `B: {type: array, items: {$ref: A}}`) would be type aliases of each other, which no
     /// Rust type can be. Each such cycle is reported once, at its first schema in name order.
     fn check_alias_cycles(&self, ctx: &mut Ctx<'_>) {
-        let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut edges = Graph::new();
         for (name, def) in &self.types {
             if let TypeKind::Alias(ty) = &def.kind {
                 let mut targets = Vec::new();
@@ -132,26 +148,29 @@ impl TypeSpace {
                 targets.retain(|t| {
                     matches!(self.types.get(t).map(|d| &d.kind), Some(TypeKind::Alias(_)))
                 });
-                edges.insert(name.as_str(), targets);
+                edges.insert(name.clone(), targets);
             }
         }
-        let mut reported: BTreeSet<String> = BTreeSet::new();
-        for start in edges.keys() {
-            if reported.contains(*start) {
-                continue;
-            }
-            let Some(cycle) = find_cycle(&edges, start) else {
+        let components = graph::components(&edges);
+        let key_of: BTreeMap<&str, &str> = self
+            .components
+            .iter()
+            .map(|(key, name)| (name.as_str(), key.as_str()))
+            .collect();
+        let mut reported: BTreeSet<usize> = BTreeSet::new();
+        for start in graph::cyclic(&edges, &components) {
+            let Some(component) = components.get(start) else {
                 continue;
             };
-            reported.extend(cycle.iter().cloned());
-            let key = self
-                .components
-                .iter()
-                .find(|(_, name)| name.as_str() == *start)
-                .map(|(key, _)| key.clone())
-                .unwrap_or_else(|| (*start).to_string());
+            if !reported.insert(*component) {
+                continue;
+            }
+            let Some(cycle) = graph::shortest_cycle(&edges, start) else {
+                continue;
+            };
+            let key = key_of.get(start).copied().unwrap_or(start);
             ctx.error(
-                &child("#/components/schemas", &key),
+                &child("#/components/schemas", key),
                 format!(
                     "schemas refer to each other with no object in between ({}): no Rust type can hold such a value; put an object with a property somewhere in the cycle",
                     cycle.join(" -> ")
@@ -163,19 +182,26 @@ impl TypeSpace {
     fn reference(&mut self, ctx: &mut Ctx<'_>, reference: &str, pointer: &str) -> TypeRef {
         let Some(key) = reference.strip_prefix("#/components/schemas/") else {
             ctx.error(
-                pointer,
+                &child(pointer, "$ref"),
                 format!(
                     "unsupported reference `{reference}`: expected `#/components/schemas/<name>`"
                 ),
             );
             return TypeRef::Json;
         };
-        match self.components.get(&unescape_token(key)) {
+        let key = unescape_token(key);
+        match self.components.get(&key) {
             Some(name) => TypeRef::Named(name.clone()),
+            // Already reported: two schemas with one Rust name.
+            None if self.collided.contains(&key) => TypeRef::Json,
             None => {
+                let known = ctx.spec.components.iter().flat_map(|c| c.schemas.keys());
+                let hint = did_you_mean(&key, known.map(String::as_str));
                 ctx.error(
-                    pointer,
-                    format!("dangling reference `{reference}`: no such schema in components"),
+                    &child(pointer, "$ref"),
+                    format!(
+                        "dangling reference `{reference}`: expected the name of a schema in `components/schemas`, found `{key}`{hint}"
+                    ),
                 );
                 TypeRef::Json
             }
@@ -314,11 +340,17 @@ impl TypeSpace {
                     TypeRef::Vec(Box::new(item))
                 } else {
                     if let Some(typ) = &any.typ {
+                        let hint = did_you_mean(typ, KNOWN_TYPES);
                         ctx.error(
                             &child(pointer, "type"),
                             format!(
-                                "unknown type `{typ}`: expected one of string, number, integer, boolean, array, object"
+                                "unknown type `{typ}`: expected one of string, number, integer, boolean, array, object{hint}"
                             ),
+                        );
+                    } else {
+                        ctx.warn(
+                            pointer,
+                            "schema has no `type`: it is typed as any JSON value (`serde_json::Value`); give it a `type` if values of one kind are expected",
                         );
                     }
                     TypeRef::Json
@@ -449,55 +481,76 @@ impl TypeSpace {
         Enum { variants }
     }
 
-    /// A struct derives `Default` when every field has one.
+    /// A struct derives `Default` when every required, non-nullable field has a default:
+    /// a worklist from the structs that need no other struct, so the time stays linear in
+    /// the number of types.
     fn mark_defaults(&mut self) {
-        loop {
-            let mut changed = false;
-            let names: Vec<String> = self.types.keys().cloned().collect();
-            for name in names {
-                let ready = match self.types.get(&name).map(|def| &def.kind) {
-                    Some(TypeKind::Struct(s)) if !s.default => s
-                        .fields
-                        .iter()
-                        .all(|f| !f.required || f.nullable || self.has_default(&f.ty)),
-                    _ => false,
-                };
-                if ready {
-                    if let Some(TypeKind::Struct(s)) =
-                        self.types.get_mut(&name).map(|def| &mut def.kind)
-                    {
-                        s.default = true;
-                        changed = true;
+        let mut waiting: BTreeMap<String, usize> = BTreeMap::new();
+        let mut dependents: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut ready: Vec<String> = Vec::new();
+        for (name, def) in &self.types {
+            let TypeKind::Struct(s) = &def.kind else {
+                continue;
+            };
+            let mut needs = BTreeSet::new();
+            let mut never = false;
+            for field in s.fields.iter().filter(|f| f.required && !f.nullable) {
+                match self.default_needs(&field.ty) {
+                    DefaultNeeds::Nothing => {}
+                    DefaultNeeds::Never => never = true,
+                    DefaultNeeds::Struct(target) => {
+                        needs.insert(target);
                     }
                 }
             }
-            if !changed {
-                return;
+            if never {
+                continue;
+            }
+            if needs.is_empty() {
+                ready.push(name.clone());
+                continue;
+            }
+            waiting.insert(name.clone(), needs.len());
+            for target in needs {
+                dependents.entry(target).or_default().push(name.clone());
+            }
+        }
+        while let Some(name) = ready.pop() {
+            if let Some(TypeKind::Struct(s)) = self.types.get_mut(&name).map(|def| &mut def.kind) {
+                s.default = true;
+            }
+            for dependent in dependents.remove(&name).unwrap_or_default() {
+                if let Some(count) = waiting.get_mut(&dependent) {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        ready.push(dependent);
+                    }
+                }
             }
         }
     }
 
-    fn has_default(&self, ty: &TypeRef) -> bool {
-        self.has_default_within(ty, 0)
-    }
-
-    fn has_default_within(&self, ty: &TypeRef, depth: usize) -> bool {
-        match ty {
-            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
-                Some(TypeKind::Struct(s)) => s.default,
-                Some(TypeKind::Alias(inner)) if depth < 64 => {
-                    self.has_default_within(inner, depth + 1)
-                }
-                _ => false,
-            },
-            _ => true,
+    /// What a value of `ty` needs to have a default: nothing (lists, maps, scalars), a
+    /// struct's `Default` (aliases followed), or it never has one (enums, unknown names).
+    fn default_needs(&self, ty: &TypeRef) -> DefaultNeeds {
+        let mut current = ty;
+        for _ in 0..64 {
+            let TypeRef::Named(name) = current else {
+                return DefaultNeeds::Nothing;
+            };
+            match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Struct(_)) => return DefaultNeeds::Struct(name.clone()),
+                Some(TypeKind::Alias(inner)) => current = inner,
+                Some(TypeKind::Enum(_)) | None => return DefaultNeeds::Never,
+            }
         }
+        DefaultNeeds::Never
     }
 
     /// Boxes every field whose type leads back, without a `Vec` or map in between, to the
     /// struct that holds it.
     fn mark_boxes(&mut self) {
-        let mut direct: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut direct = Graph::new();
         for (name, def) in &self.types {
             let targets = match &def.kind {
                 TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
@@ -506,13 +559,17 @@ impl TypeSpace {
             };
             direct.insert(name.clone(), targets);
         }
+        // A field's type leads back to its struct exactly when both are in one strongly
+        // connected component (the field itself is the edge from the struct to the type).
+        let components = graph::components(&direct);
         for def in self.types.values_mut() {
             let TypeKind::Struct(s) = &mut def.kind else {
                 continue;
             };
+            let own = components.get(def.name.as_str());
             for field in &mut s.fields {
                 if let Some(target) = named(&field.ty) {
-                    field.boxed = reaches(&direct, &target, &def.name);
+                    field.boxed = own.is_some() && components.get(target.as_str()) == own;
                 }
             }
         }
@@ -528,49 +585,11 @@ fn named_within(ty: &TypeRef, out: &mut Vec<String>) {
     }
 }
 
-/// A path from `start` back to itself, as names ending with `start` again.
-fn find_cycle(edges: &BTreeMap<&str, Vec<String>>, start: &str) -> Option<Vec<String>> {
-    let mut stack: Vec<(String, Vec<String>)> = vec![(start.to_string(), vec![start.to_string()])];
-    let mut seen = BTreeSet::new();
-    while let Some((node, path)) = stack.pop() {
-        for next in edges.get(node.as_str()).into_iter().flatten() {
-            if next == start {
-                let mut cycle = path.clone();
-                cycle.push(next.clone());
-                return Some(cycle);
-            }
-            if seen.insert(next.clone()) {
-                let mut longer = path.clone();
-                longer.push(next.clone());
-                stack.push((next.clone(), longer));
-            }
-        }
-    }
-    None
-}
-
 fn named(ty: &TypeRef) -> Option<String> {
     match ty {
         TypeRef::Named(name) => Some(name.clone()),
         _ => None,
     }
-}
-
-fn reaches(graph: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from.to_string()];
-    while let Some(node) = stack.pop() {
-        if node == to {
-            return true;
-        }
-        if !seen.insert(node.clone()) {
-            continue;
-        }
-        if let Some(next) = graph.get(&node) {
-            stack.extend(next.iter().cloned());
-        }
-    }
-    false
 }
 
 fn has_values(string: &StringType) -> bool {
