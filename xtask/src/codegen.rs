@@ -66,6 +66,17 @@ pub struct CrateReport {
     pub out: String,
     /// `Err` holds the generator's errors; nothing was written for this spec.
     pub result: Result<Summary, Vec<Diagnostic>>,
+    /// The folder that the file names in diagnostics are relative to.
+    pub source_root: PathBuf,
+}
+
+impl CrateReport {
+    /// Diagnostics rendered with the lines of the spec files they name (read again from
+    /// disk, relative to [`CrateReport::source_root`]).
+    pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
+        let source_of = |file: &str| fs::read_to_string(self.source_root.join(file)).ok();
+        generator::render_diagnostics_styled(diagnostics, &source_of, color)
+    }
 }
 
 /// A successful generation.
@@ -112,9 +123,9 @@ impl Report {
         self.crates.iter().filter(|c| c.result.is_err()).count()
     }
 
-    /// Every error of every spec that failed to generate, one diagnostic per
-    /// paragraph; empty when none failed.
-    pub fn errors_text(&self) -> String {
+    /// Every error of every spec that failed to generate, rendered with the spec's lines
+    /// (ANSI colours when `color`); empty when none failed.
+    pub fn errors_text(&self, color: bool) -> String {
         let mut text = String::new();
         for krate in &self.crates {
             let Err(errors) = &krate.result else { continue };
@@ -125,9 +136,7 @@ impl Report {
                     krate.spec_path
                 );
             }
-            for error in errors {
-                let _ = writeln!(text, "{error}");
-            }
+            text.push_str(&krate.render(errors, color));
         }
         text
     }
@@ -219,7 +228,7 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         };
         let out = format!("generated/{}", spec.stem);
         let out_dir = generated.join(&spec.stem);
-        let (krate, stale) = generate_into(&spec.path, options, &out_dir, out, mode, true)?;
+        let (krate, stale) = generate_into(&spec.path, options, &out_dir, out, mode, true, root)?;
         report.crates.push(krate);
         report.stale.extend(stale);
     }
@@ -266,6 +275,8 @@ pub fn codegen_spec(
         target.to_string(),
         mode,
         false,
+        // The spec's name as given on the command line: relative to where it was run.
+        Path::new(""),
     )?;
     report.crates.push(krate);
     report.stale.extend(stale);
@@ -280,6 +291,7 @@ fn generate_into(
     out: String,
     mode: Mode,
     prune: bool,
+    source_root: &Path,
 ) -> Result<(CrateReport, Vec<Stale>), Error> {
     let text = fs::read_to_string(spec_file)
         .map_err(|e| Error::io("cannot read spec file", spec_file, e))?;
@@ -313,6 +325,7 @@ fn generate_into(
         spec_path,
         out,
         result,
+        source_root: source_root.to_path_buf(),
     };
     Ok((krate, stale))
 }
@@ -550,7 +563,7 @@ mod tests {
         assert!(
             report.is_ok(),
             "\n{}{}",
-            report.errors_text(),
+            report.errors_text(false),
             report.check_text()
         );
     }
