@@ -52,7 +52,53 @@ pub struct Generated {
 /// Generates a client crate from spec text (YAML or JSON). On failure, every error found
 /// (sorted by position in the file) comes back, warnings after them.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, mut warnings) = model(spec_text, options)?;
+    on_own_stack(&options.spec_path, &|| generate_here(spec_text, options))
+}
+
+/// Parses and lowers a spec into the intermediate model, with the warnings found on the way.
+pub fn model(
+    spec_text: &str,
+    options: &Options,
+) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    on_own_stack(&options.spec_path, &|| model_here(spec_text, options))
+}
+
+/// Stack of the thread the generator runs on. A spec may nest as deep as the reader
+/// allows (128 levels); serde, lowering and formatting recurse through that, which takes
+/// several megabytes in a debug build: more than a test thread or an async worker has.
+/// The memory is reserved, not used, until needed.
+const STACK_SIZE: usize = 64 << 20;
+
+/// Runs `work` on a thread of its own with a stack of [`STACK_SIZE`], so that the depth
+/// a spec may reach does not depend on the caller's stack. Should the thread not start,
+/// `work` runs here. A panic (a bug: there should be none) becomes an error.
+fn on_own_stack<T: Send>(
+    file: &str,
+    work: &(dyn Fn() -> Result<T, Vec<Diagnostic>> + Sync),
+) -> Result<T, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("generator".to_string())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || work());
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(vec![Diagnostic {
+                    severity: Severity::Error,
+                    file: file.to_string(),
+                    pointer: "#".to_string(),
+                    line: None,
+                    column: None,
+                    message: "internal error: the generator panicked on this spec; please report it with the spec".to_string(),
+                }])
+            }),
+            Err(_) => work(),
+        }
+    })
+}
+
+fn generate_here(spec_text: &str, options: &Options) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, mut warnings) = model_here(spec_text, options)?;
     let files = emit::emit(&api).map_err(|message| {
         vec![Diagnostic {
             severity: Severity::Error,
@@ -75,8 +121,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Vec<Dia
     })
 }
 
-/// Parses and lowers a spec into the intermediate model, with the warnings found on the way.
-pub fn model(
+fn model_here(
     spec_text: &str,
     options: &Options,
 ) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {

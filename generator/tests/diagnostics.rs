@@ -156,3 +156,39 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         assert!(errors.iter().all(|d| d.line.is_some()), "{errors:#?}");
     }
 }
+
+/// The deepest nesting the reader allows must not exhaust the stack further on (parsing,
+/// lowering, emitting, formatting), even on a test thread's small stack in a debug build.
+#[test]
+fn the_deepest_allowed_nesting_generates() {
+    let head = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \
+        \"servers\": [{\"url\": \"https://x\"}], \"paths\": {\"/a\": {\"get\": {\"operationId\": \"a\", \
+        \"responses\": {\"200\": {\"description\": \"ok\", \"content\": {\"application/json\": \
+        {\"schema\": {\"$ref\": \"#/components/schemas/Deep\"}}}}}}}}, \"components\": {\"schemas\": {\"Deep\": ";
+    let tail = "}}}";
+    // Close to the reader's limit of 128 levels (the document, components and schemas
+    // take three).
+    let arrays = 122;
+    let spec = format!(
+        "{head}{}{{\"type\": \"string\"}}{}{tail}",
+        "{\"type\": \"array\", \"items\": ".repeat(arrays),
+        "}".repeat(arrays)
+    );
+    let result = generator::generate(&spec, &options("arrays.json"));
+    assert!(result.is_ok(), "{:#?}", result.err());
+    let objects = 61;
+    let spec = format!(
+        "{head}{}{{\"type\": \"string\"}}{}{tail}",
+        "{\"type\": \"object\", \"properties\": {\"a\": ".repeat(objects),
+        "}}".repeat(objects)
+    );
+    let result = generator::generate(&spec, &options("objects.json"));
+    assert!(result.is_ok(), "{:#?}", result.err());
+    let too_deep = format!(
+        "{head}{}{{\"type\": \"string\"}}{}{tail}",
+        "{\"type\": \"array\", \"items\": ".repeat(arrays + 10),
+        "}".repeat(arrays + 10)
+    );
+    let errors = generator::generate(&too_deep, &options("deeper.json")).unwrap_err();
+    assert!(errors[0].message.contains("nested more than"), "{errors:#?}");
+}
