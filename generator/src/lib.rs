@@ -13,6 +13,7 @@ pub mod model;
 mod naming;
 mod parse;
 mod render;
+mod shape;
 mod yaml;
 
 use std::collections::BTreeMap;

@@ -91,10 +91,11 @@ pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostic> {
             pointer.push('/');
             pointer.push_str(&escape_token(&token));
         }
+        let pointer = crate::shape::refine(&raw, &pointer, &error.inner().to_string());
         located(
             &pointer,
             &map,
-            format!("not a valid OpenAPI 3.0 document: {}", error.inner()),
+            format!("not a valid OpenAPI 3.0 document: {}", shape_error(error.inner())),
         )
     })?;
     Ok(Document { spec, raw, map })
@@ -108,5 +109,18 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
+    }
+}
+
+/// serde's message for a value that fits no variant of an untagged enum names a type of
+/// `openapiv3`, not what the user wrote; say what OpenAPI accepts there instead.
+fn shape_error(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if message.contains("did not match any variant of untagged enum") {
+        "this value has none of the shapes OpenAPI allows here (a `$ref` to a component, or \
+         the object itself with fields of the right types); check its keys and values"
+            .to_string()
+    } else {
+        message
     }
 }
