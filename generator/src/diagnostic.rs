@@ -120,7 +120,13 @@ mod tests {
         assert_eq!(did_you_mean("user", names), "; did you mean `User`?");
         assert_eq!(did_you_mean("Payment", names), "");
         assert_eq!(did_you_mean("", names), "");
-        assert_eq!(did_you_mean("strng", ["string", "number"]), "; did you mean `string`?");
-        assert_eq!(did_you_mean("int", ["string", "integer"]), "; did you mean `integer`?");
+        assert_eq!(
+            did_you_mean("strng", ["string", "number"]),
+            "; did you mean `string`?"
+        );
+        assert_eq!(
+            did_you_mean("int", ["string", "integer"]),
+            "; did you mean `integer`?"
+        );
     }
 }

@@ -81,7 +81,7 @@ fn on_own_stack<T: Send>(
         let spawned = std::thread::Builder::new()
             .name("generator".to_string())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || work());
+            .spawn_scoped(scope, work);
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(vec![Diagnostic {

@@ -95,7 +95,10 @@ pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostic> {
         located(
             &pointer,
             &map,
-            format!("not a valid OpenAPI 3.0 document: {}", shape_error(error.inner())),
+            format!(
+                "not a valid OpenAPI 3.0 document: {}",
+                shape_error(error.inner())
+            ),
         )
     })?;
     Ok(Document { spec, raw, map })

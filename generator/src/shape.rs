@@ -71,10 +71,19 @@ mod tests {
             refine("invalid type: string \"string\", expected struct Schema"),
             "#/paths/~1a/get/x/1"
         );
-        assert_eq!(refine("invalid type: integer `1`, expected a map"), "#/paths/~1a/get/x/0");
-        assert_eq!(refine("invalid type: boolean `true`, expected x"), "#/paths/~1a/get/x/2");
+        assert_eq!(
+            refine("invalid type: integer `1`, expected a map"),
+            "#/paths/~1a/get/x/0"
+        );
+        assert_eq!(
+            refine("invalid type: boolean `true`, expected x"),
+            "#/paths/~1a/get/x/2"
+        );
         assert_eq!(refine("invalid type: map, expected a string"), "#/paths");
         assert_eq!(refine("missing field `title`"), "#/paths");
-        assert_eq!(refine("invalid type: string \"nope\", expected x"), "#/paths");
+        assert_eq!(
+            refine("invalid type: string \"nope\", expected x"),
+            "#/paths"
+        );
     }
 }

@@ -10,8 +10,6 @@
     clippy::indexing_slicing
 )]
 
-use std::path::Path;
-
 use generator::{Diagnostic, Options, Severity};
 
 /// Fixtures that are legal and generate, with warnings only.
@@ -42,7 +40,7 @@ fn fixtures() {
         settings
     };
     settings.bind(|| {
-        insta::glob!("fixtures/errors/*", |path: &Path| {
+        insta::glob!("fixtures/errors/*", |path| {
             let name = path.file_name().unwrap().to_str().unwrap();
             let file = format!("tests/fixtures/errors/{name}");
             let spec = std::fs::read_to_string(path).unwrap();
@@ -190,5 +188,8 @@ fn the_deepest_allowed_nesting_generates() {
         "}".repeat(arrays + 10)
     );
     let errors = generator::generate(&too_deep, &options("deeper.json")).unwrap_err();
-    assert!(errors[0].message.contains("nested more than"), "{errors:#?}");
+    assert!(
+        errors[0].message.contains("nested more than"),
+        "{errors:#?}"
+    );
 }

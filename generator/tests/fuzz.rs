@@ -151,24 +151,93 @@ fn to_yaml(value: &Value) -> yaml_rust2::Yaml {
 enum TreeMutation {
     DeleteKey(u32),
     Replace(u32, u8),
-    Copy { from: u32, to: u32 },
-    RefTo { node: u32, target: u32 },
+    Copy {
+        from: u32,
+        to: u32,
+    },
+    RefTo {
+        node: u32,
+        target: u32,
+    },
     /// Renames a mapping key (a property, a schema, a path, a status code) to an odd name.
-    RenameKey { node: u32, name: u8 },
+    RenameKey {
+        node: u32,
+        name: u8,
+    },
     /// Sets a string (an operationId, a tag, an enum value, a parameter name) to an odd name.
-    SetString { node: u32, name: u8 },
+    SetString {
+        node: u32,
+        name: u8,
+    },
 }
 
 /// Names that are hard to turn into Rust: keywords, prelude names, digits, symbols,
 /// non-ASCII, empty, very long, names that collide after case conversion.
 fn odd_names() -> Vec<String> {
     let mut names: Vec<String> = [
-        "", " ", "type", "self", "Self", "crate", "super", "_", "__", "1", "1a", "a-b", "A_B",
-        "a_b", "aB", "AB", "ünïcode", "名前", "r#x", "Option", "Result", "String", "Vec", "Box",
-        "Some", "None", "{id}", "{", "}", "a b", "\u{202e}x", "Client", "Error", "Unknown",
-        "mod", "async", "fn", "send", "body", "client", "into_future", "types", "lib", "--",
-        "$ref", "~1", "/", "a/b", "null", "true", "200", "2XX", "default", "\"", "'", "#",
-        "x\ny", "\t", "a::b", "<T>", "é", "ß", "İ",
+        "",
+        " ",
+        "type",
+        "self",
+        "Self",
+        "crate",
+        "super",
+        "_",
+        "__",
+        "1",
+        "1a",
+        "a-b",
+        "A_B",
+        "a_b",
+        "aB",
+        "AB",
+        "ünïcode",
+        "名前",
+        "r#x",
+        "Option",
+        "Result",
+        "String",
+        "Vec",
+        "Box",
+        "Some",
+        "None",
+        "{id}",
+        "{",
+        "}",
+        "a b",
+        "\u{202e}x",
+        "Client",
+        "Error",
+        "Unknown",
+        "mod",
+        "async",
+        "fn",
+        "send",
+        "body",
+        "client",
+        "into_future",
+        "types",
+        "lib",
+        "--",
+        "$ref",
+        "~1",
+        "/",
+        "a/b",
+        "null",
+        "true",
+        "200",
+        "2XX",
+        "default",
+        "\"",
+        "'",
+        "#",
+        "x\ny",
+        "\t",
+        "a::b",
+        "<T>",
+        "é",
+        "ß",
+        "İ",
     ]
     .map(str::to_string)
     .to_vec();
@@ -253,13 +322,14 @@ fn case_strategy(seed_count: usize) -> impl Strategy<Value = Case> {
         any::<u32>().prop_map(TreeMutation::DeleteKey),
         (any::<u32>(), any::<u8>()).prop_map(|(n, v)| TreeMutation::Replace(n, v)),
         (any::<u32>(), any::<u32>()).prop_map(|(from, to)| TreeMutation::Copy { from, to }),
-        (any::<u32>(), any::<u32>()).prop_map(|(node, target)| TreeMutation::RefTo { node, target }),
+        (any::<u32>(), any::<u32>())
+            .prop_map(|(node, target)| TreeMutation::RefTo { node, target }),
         (any::<u32>(), any::<u8>()).prop_map(|(node, name)| TreeMutation::RenameKey { node, name }),
         (any::<u32>(), any::<u8>()).prop_map(|(node, name)| TreeMutation::SetString { node, name }),
     ];
     let interesting = prop::sample::select(vec![
-        '{', '}', '[', ']', ':', ',', '-', '#', '&', '*', '!', '|', '>', '\'', '"', '\t', '\n', ' ',
-        '~', '/', '%', '@', '`', '\u{0}', '\u{feff}', 'é', '9',
+        '{', '}', '[', ']', ':', ',', '-', '#', '&', '*', '!', '|', '>', '\'', '"', '\t', '\n',
+        ' ', '~', '/', '%', '@', '`', '\u{0}', '\u{feff}', 'é', '9',
     ]);
     let character = prop_oneof![3 => interesting, 1 => any::<char>()];
     // Weighted towards changes that keep the text readable, so that cases get past the
@@ -431,7 +501,12 @@ fn mutate_tree(tree: &mut Value, mutation: &TreeMutation) {
                 .iter()
                 .filter(|path| path.first().map(String::as_str) == Some("components"))
                 .filter(|path| path.len() == 3)
-                .map(|path| format!("#/{}", path.iter().map(|t| escape(t)).collect::<Vec<_>>().join("/")))
+                .map(|path| {
+                    format!(
+                        "#/{}",
+                        path.iter().map(|t| escape(t)).collect::<Vec<_>>().join("/")
+                    )
+                })
                 .collect();
             targets.extend(
                 [
@@ -447,8 +522,7 @@ fn mutate_tree(tree: &mut Value, mutation: &TreeMutation) {
                 ]
                 .map(str::to_string),
             );
-            let (Some(path), Some(reference)) = (pick(&all, *node), pick(&targets, *target))
-            else {
+            let (Some(path), Some(reference)) = (pick(&all, *node), pick(&targets, *target)) else {
                 return;
             };
             if let Some(node) = node_mut(tree, path) {
@@ -501,7 +575,10 @@ fn mutate_text(text: &mut String, mutation: &TextMutation) {
                 while !text.is_char_boundary(at) {
                     at -= 1;
                 }
-                let end = text[at..].chars().next().map_or(at, |old| at + old.len_utf8());
+                let end = text[at..]
+                    .chars()
+                    .next()
+                    .map_or(at, |old| at + old.len_utf8());
                 text.replace_range(at..end, &c.to_string());
             }
             return;
@@ -511,8 +588,7 @@ fn mutate_text(text: &mut String, mutation: &TextMutation) {
             let with_value: Vec<usize> = (0..lines.len())
                 .filter(|i| lines[*i].contains(": "))
                 .collect();
-            if let (Some(&at), Some(value)) = (pick(&with_value, *n), pick(VALUES, u32::from(*v)))
-            {
+            if let (Some(&at), Some(value)) = (pick(&with_value, *n), pick(VALUES, u32::from(*v))) {
                 let line = &mut lines[at];
                 if let Some(colon) = line.find(": ") {
                     line.replace_range(colon + 2.., value);
@@ -575,9 +651,9 @@ fn findings_dir() -> PathBuf {
 fn save_finding(kind: &str, text: &str) -> PathBuf {
     let dir = findings_dir();
     let _ = std::fs::create_dir_all(&dir);
-    let hash = text
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     let path = dir.join(format!("{kind}-{hash:016x}.yaml"));
     let _ = std::fs::write(&path, text);
     path
@@ -589,7 +665,10 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     if HUNG.load(Ordering::SeqCst) {
         return Ok(());
     }
-    let _ = std::fs::write(Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-current"), text);
+    let _ = std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-current"),
+        text,
+    );
     let (sender, receiver) = mpsc::channel();
     let input = text.to_string();
     thread::Builder::new()
@@ -674,7 +753,10 @@ fn mutated_specs_give_files_or_located_errors() {
     let long_run = cases > DEFAULT_CASES;
     let seeds = seeds(long_run);
     assert!(seeds.len() >= 10, "too few seeds: {}", seeds.len());
-    let rng = match std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
+    let rng = match std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
         Some(seed) => {
             let mut bytes = [0u8; 32];
             bytes[..8].copy_from_slice(&seed.to_le_bytes());

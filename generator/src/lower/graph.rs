@@ -49,7 +49,10 @@ pub fn components(graph: &Graph) -> BTreeMap<&str, usize> {
                 stack.push(node);
                 set(&mut on_stack, node, true);
             }
-            let next = edges.get(node).and_then(|targets| targets.get(edge)).copied();
+            let next = edges
+                .get(node)
+                .and_then(|targets| targets.get(edge))
+                .copied();
             match next {
                 Some(target) if index.get(target) == Some(&usize::MAX) => {
                     work.push((target, 0));

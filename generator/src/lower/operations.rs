@@ -518,7 +518,8 @@ fn parse_path(ctx: &mut Ctx<'_>, path: &str, pointer: &str, params: &[Param]) ->
                     match params.iter().find(|p| p.wire_name == name) {
                         Some(param) => pieces.push(PathPiece::Param(param.name.clone())),
                         None => {
-                            let hint = did_you_mean(name, params.iter().map(|p| p.wire_name.as_str()));
+                            let hint =
+                                did_you_mean(name, params.iter().map(|p| p.wire_name.as_str()));
                             ctx.error(
                                 pointer,
                                 format!(

@@ -11,8 +11,8 @@ use openapiv3::{
 use serde_json::Value;
 
 use crate::context::{Ctx, child, unescape_token};
-use crate::lower::graph::{self, Graph};
 use crate::diagnostic::did_you_mean;
+use crate::lower::graph::{self, Graph};
 use crate::model::{Enum, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{self, Scope};
 

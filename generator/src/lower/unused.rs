@@ -13,7 +13,10 @@ use crate::context::{Ctx, child, unescape_token};
 
 /// The component kinds checked, with what an unused one amounts to.
 const KINDS: &[(&str, &str)] = &[
-    ("schemas", "it is still generated as a type that no operation uses"),
+    (
+        "schemas",
+        "it is still generated as a type that no operation uses",
+    ),
     ("responses", "it has no effect on the client"),
     ("parameters", "it has no effect on the client"),
     ("headers", "it has no effect on the client"),
