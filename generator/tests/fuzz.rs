@@ -15,8 +15,8 @@
 //! ```
 //!
 //! A failing input is saved under `target/tmp/fuzz-findings/`; the input being run is
-//! always in `target/tmp/fuzz-current` (useful if the process itself dies). Minimised
-//! findings go to `tests/fixtures/fuzz/` and stay as regression tests.
+//! always in `target/tmp/fuzz-current` (useful if the process itself dies). A fixed
+//! finding gets a regression test of its own (see `tests/diagnostics.rs`).
 
 #![allow(
     clippy::expect_used,
@@ -786,16 +786,5 @@ fn mutated_specs_give_files_or_located_errors() {
     );
     if let Err(failure) = result {
         panic!("{failure}");
-    }
-}
-
-/// Inputs the fuzzer once broke the generator with, kept as regression tests.
-#[test]
-fn past_findings_stay_fixed() {
-    for path in files_in(&manifest_dir().join("tests/fixtures/fuzz")) {
-        let text = std::fs::read_to_string(&path).unwrap();
-        if let Err(e) = check(&text) {
-            panic!("{}: {e}", path.display());
-        }
     }
 }
