@@ -32,7 +32,7 @@ use crate::tree::Node;
 use crate::yaml::{self, escape_token};
 
 /// Reads the other files a spec refers to.
-pub trait SourceLoader {
+pub trait SourceLoader: Sync {
     /// The text of the file at `path`: the spec's path as given in
     /// [`crate::Options::spec_path`] with its file name replaced by a relative path, `..`
     /// and `.` already resolved (`spec/common/errors.yaml`). The error text is shown to the

@@ -4,7 +4,7 @@
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
 use crate::sources::Sources;
 use crate::yaml::escape_token;
 
@@ -66,7 +66,7 @@ impl<'a> Ctx<'a> {
                     let prefix = format!("#/components/{kind}/");
                     let Some(name) = reference.strip_prefix(&prefix) else {
                         self.error(
-                            &at,
+                            &child(&at, "$ref"),
                             format!(
                                 "unsupported reference `{reference}`: expected a local reference of the form `{prefix}<name>`"
                             ),
@@ -80,9 +80,17 @@ impl<'a> Ctx<'a> {
                         .as_ref()
                         .and_then(|components| lookup(components).get(&name));
                     let Some(target) = target else {
+                        let known = self
+                            .spec
+                            .components
+                            .as_ref()
+                            .map(|components| lookup(components).keys().map(String::as_str));
+                        let hint = did_you_mean(&name, known.into_iter().flatten());
                         self.error(
-                            &at,
-                            format!("dangling reference `{reference}`: no such {kind} component"),
+                            &child(&at, "$ref"),
+                            format!(
+                                "dangling reference `{reference}`: expected the name of one of the {kind} in `components/{kind}`, found `{name}`{hint}"
+                            ),
                         );
                         return None;
                     };

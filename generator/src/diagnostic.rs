@@ -55,3 +55,78 @@ impl fmt::Display for Diagnostic {
         write!(f, " ({})", self.pointer)
     }
 }
+
+/// `"; did you mean `x`?"` when one of `candidates` is a likely intended spelling of
+/// `found` (a small edit away, ignoring case), else an empty string. Long names are not
+/// compared, so the cost stays small whatever the spec holds.
+pub fn did_you_mean<'c>(found: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    const LONGEST: usize = 64;
+    let found_lower: Vec<char> = found.to_lowercase().chars().collect();
+    if found_lower.is_empty() || found_lower.len() > LONGEST {
+        return String::new();
+    }
+    let allowed = (found_lower.len() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let lower: Vec<char> = candidate.to_lowercase().chars().collect();
+        if lower.len() > LONGEST || candidate == found {
+            continue;
+        }
+        // A prefix (`int` for `integer`) is as good as a near miss.
+        let prefix = found_lower.len() >= 3
+            && (lower.starts_with(&found_lower) || found_lower.starts_with(&lower));
+        let distance = if prefix {
+            1
+        } else {
+            edit_distance(&found_lower, &lower)
+        };
+        if distance <= allowed && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, name)| format!("; did you mean `{name}`?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance, one row at a time.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        if let Some(first) = current.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
+            let insert = current.get(j).copied().unwrap_or(0) + 1;
+            if let Some(cell) = current.get_mut(j + 1) {
+                *cell = substitute.min(delete).min(insert);
+            }
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["Widget", "User", "Error"];
+        assert_eq!(did_you_mean("Widgit", names), "; did you mean `Widget`?");
+        assert_eq!(did_you_mean("user", names), "; did you mean `User`?");
+        assert_eq!(did_you_mean("Payment", names), "");
+        assert_eq!(did_you_mean("", names), "");
+        assert_eq!(
+            did_you_mean("strng", ["string", "number"]),
+            "; did you mean `string`?"
+        );
+        assert_eq!(
+            did_you_mean("int", ["string", "integer"]),
+            "; did you mean `integer`?"
+        );
+    }
+}

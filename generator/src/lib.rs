@@ -16,6 +16,8 @@ pub mod model;
 mod naming;
 mod normalize;
 mod parse;
+mod render;
+mod shape;
 mod sources;
 mod tree;
 mod yaml;
@@ -25,6 +27,7 @@ use std::collections::BTreeMap;
 pub use bundle::{NoFiles, SourceLoader};
 pub use diagnostic::{Diagnostic, Severity};
 pub use emit::runtime_paths;
+pub use render::{render_diagnostics, render_diagnostics_styled};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -69,7 +72,17 @@ pub fn generate_with_loader(
     options: &Options,
     loader: &dyn SourceLoader,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, mut warnings) = model_with_loader(spec_text, options, loader)?;
+    on_own_stack(&options.spec_path, &|| {
+        generate_here(spec_text, options, loader)
+    })
+}
+
+fn generate_here(
+    spec_text: &str,
+    options: &Options,
+    loader: &dyn SourceLoader,
+) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, mut warnings) = model_here(spec_text, options, loader)?;
     let files = emit::emit(&api).map_err(|message| {
         vec![Diagnostic {
             severity: Severity::Error,
@@ -102,6 +115,50 @@ pub fn model(
 
 /// [`model`], reading other files through `loader` (see [`generate_with_loader`]).
 pub fn model_with_loader(
+    spec_text: &str,
+    options: &Options,
+    loader: &dyn SourceLoader,
+) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    on_own_stack(&options.spec_path, &|| {
+        model_here(spec_text, options, loader)
+    })
+}
+
+/// Stack of the thread the generator runs on. A spec may nest as deep as the reader
+/// allows (128 levels); serde, lowering and formatting recurse through that, which takes
+/// several megabytes in a debug build: more than a test thread or an async worker has.
+/// The memory is reserved, not used, until needed.
+const STACK_SIZE: usize = 64 << 20;
+
+/// Runs `work` on a thread of its own with a stack of [`STACK_SIZE`], so that the depth
+/// a spec may reach does not depend on the caller's stack. Should the thread not start,
+/// `work` runs here. A panic (a bug: there should be none) becomes an error.
+fn on_own_stack<T: Send>(
+    file: &str,
+    work: &(dyn Fn() -> Result<T, Vec<Diagnostic>> + Sync),
+) -> Result<T, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("generator".to_string())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, work);
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(vec![Diagnostic {
+                    severity: Severity::Error,
+                    file: file.to_string(),
+                    pointer: "#".to_string(),
+                    line: None,
+                    column: None,
+                    message: "internal error: the generator panicked on this spec; please report it with the spec".to_string(),
+                }])
+            }),
+            Err(_) => work(),
+        }
+    })
+}
+
+fn model_here(
     spec_text: &str,
     options: &Options,
     loader: &dyn SourceLoader,

@@ -122,6 +122,7 @@ pub fn parse(
             pointer.push('/');
             pointer.push_str(&escape_token(&token));
         }
+        let pointer = crate::shape::refine(&raw, &pointer, &failure.inner().to_string());
         let what = match version {
             Version::V30 => "OpenAPI 3.0",
             Version::V31 => "OpenAPI 3.1",
@@ -129,7 +130,10 @@ pub fn parse(
         let mut all = error(
             &sources,
             &pointer,
-            format!("not a valid {what} document: {}", failure.inner()),
+            format!(
+                "not a valid {what} document: {}",
+                shape_error(failure.inner())
+            ),
         );
         all.append(&mut diagnostics.clone());
         all
@@ -150,5 +154,18 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
+    }
+}
+
+/// serde's message for a value that fits no variant of an untagged enum names a type of
+/// `openapiv3`, not what the user wrote; say what OpenAPI accepts there instead.
+fn shape_error(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if message.contains("did not match any variant of untagged enum") {
+        "this value has none of the shapes OpenAPI allows here (a `$ref` to a component, or \
+         the object itself with fields of the right types); check its keys and values"
+            .to_string()
+    } else {
+        message
     }
 }

@@ -57,9 +57,24 @@ pub fn parse(text: &str) -> Result<(Value, SourceMap), YamlError> {
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut builder, true) {
         let marker = error.marker();
+        let pointer = builder.pointer();
+        let info = error.info();
+        let message = if info.contains("recursion limit") {
+            format!("the document is nested more than {MAX_DEPTH} levels deep")
+        } else {
+            // The parser names the place where it gave up, which may be past the mistake
+            // (an unclosed bracket): say which value it was reading.
+            let context = match (builder.path.last(), builder.source_map.locate(&pointer)) {
+                (Some(key), Some((line, _))) if line != marker.line() => {
+                    format!(" (while reading `{key}`, which starts at line {line})")
+                }
+                _ => String::new(),
+            };
+            format!("syntax error: {info}{context}")
+        };
         return Err(YamlError {
-            message: format!("YAML syntax error: {}", error.info()),
-            pointer: builder.pointer(),
+            message,
+            pointer,
             line: marker.line(),
             column: marker.col() + 1,
         });

@@ -245,7 +245,7 @@ fn errors_in_other_files_name_that_file_and_line() {
             )]
         ),
         [
-            "error: unknown type `strin`: expected one of string, number, integer, boolean, array, object\n  --> specs/common/types.yaml:7:11 (#/components/schemas/B/properties/c/type)"
+            "error: unknown type `strin`: expected one of string, number, integer, boolean, array, object; did you mean `string`?\n  --> specs/common/types.yaml:7:11 (#/components/schemas/B/properties/c/type)"
         ]
     );
 }

@@ -66,6 +66,17 @@ pub struct CrateReport {
     pub out: String,
     /// `Err` holds the generator's errors; nothing was written for this spec.
     pub result: Result<Summary, Vec<Diagnostic>>,
+    /// The folder that the file names in diagnostics are relative to.
+    pub source_root: PathBuf,
+}
+
+impl CrateReport {
+    /// Diagnostics rendered with the lines of the spec files they name (read again from
+    /// disk, relative to [`CrateReport::source_root`]).
+    pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
+        let source_of = |file: &str| fs::read_to_string(self.source_root.join(file)).ok();
+        generator::render_diagnostics_styled(diagnostics, &source_of, color)
+    }
 }
 
 /// A successful generation.
@@ -112,9 +123,9 @@ impl Report {
         self.crates.iter().filter(|c| c.result.is_err()).count()
     }
 
-    /// Every error of every spec that failed to generate, one diagnostic per
-    /// paragraph; empty when none failed.
-    pub fn errors_text(&self) -> String {
+    /// Every error of every spec that failed to generate, rendered with the spec's lines
+    /// (ANSI colours when `color`); empty when none failed.
+    pub fn errors_text(&self, color: bool) -> String {
         let mut text = String::new();
         for krate in &self.crates {
             let Err(errors) = &krate.result else { continue };
@@ -125,9 +136,7 @@ impl Report {
                     krate.spec_path
                 );
             }
-            for error in errors {
-                let _ = writeln!(text, "{error}");
-            }
+            text.push_str(&krate.render(errors, color));
         }
         text
     }
@@ -263,6 +272,7 @@ pub fn codegen_spec(
         spec_path: spec.to_string(),
         regenerate_command: command,
     };
+    // The spec's name as given on the command line: relative to where it was run.
     let loader = FileLoader {
         base: PathBuf::new(),
     };
@@ -335,6 +345,8 @@ fn generate_into(
         spec_path,
         out,
         result,
+        // Diagnostics name files as the loader reads them: relative to its base.
+        source_root: loader.base.clone(),
     };
     Ok((krate, stale))
 }
@@ -572,7 +584,7 @@ mod tests {
         assert!(
             report.is_ok(),
             "\n{}{}",
-            report.errors_text(),
+            report.errors_text(false),
             report.check_text()
         );
     }
@@ -785,11 +797,11 @@ mod tests {
             Mode::Write,
         )
         .unwrap();
-        assert!(report.is_ok(), "{}", report.errors_text());
+        assert!(report.is_ok(), "{}", report.errors_text(false));
         let types = fs::read_to_string(out.join("src/types.rs")).unwrap();
         assert!(types.contains("pub struct Pet {"), "{types}");
         let Ok(summary) = &report.crates[0].result else {
-            panic!("{}", report.errors_text())
+            panic!("{}", report.errors_text(false))
         };
         let places: Vec<&str> = summary.warnings.iter().map(|w| w.file.as_str()).collect();
         assert!(

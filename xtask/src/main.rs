@@ -3,6 +3,7 @@
 mod codegen;
 mod diff;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use codegen::{Mode, Report};
@@ -117,11 +118,10 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
 /// Prints diagnostics to stderr and results to stdout; the exit code says
 /// whether every spec generated and (in check mode) nothing is stale.
 fn print_report(report: &Report, mode: Mode) -> ExitCode {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for krate in &report.crates {
         let Ok(summary) = &krate.result else { continue };
-        for warning in &summary.warnings {
-            eprintln!("{warning}");
-        }
+        eprint!("{}", krate.render(&summary.warnings, color));
         if mode == Mode::Write {
             println!(
                 "{}: {} operations, {} types, {} files, {} ms -> {}",
@@ -137,7 +137,7 @@ fn print_report(report: &Report, mode: Mode) -> ExitCode {
     for removed in &report.removed {
         println!("removed {removed} (its spec is gone)");
     }
-    eprint!("{}", report.errors_text());
+    eprint!("{}", report.errors_text(color));
     if mode == Mode::Check {
         print!("{}", report.check_text());
     }

@@ -1,9 +1,11 @@
 //! The parsed document into the intermediate model.
 
 mod api;
+mod graph;
 mod operations;
 mod schema;
 mod types;
+mod unused;
 
 use crate::Options;
 use crate::context::Ctx;
@@ -11,6 +13,7 @@ use crate::model::Api;
 
 /// Lowers the whole document. Errors and warnings go to `ctx.diagnostics`.
 pub fn lower(ctx: &mut Ctx<'_>, options: &Options) -> Api {
+    unused::warn_unused(ctx);
     let mut space = types::TypeSpace::new(ctx);
     space.lower_components(ctx);
     let resources = operations::lower(ctx, &mut space);

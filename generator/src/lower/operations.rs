@@ -10,6 +10,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use crate::context::{Ctx, child};
+use crate::diagnostic::did_you_mean;
 use crate::lower::types::{Shape, TypeSpace};
 use crate::model::{
     Body, BodyKind, HttpMethod, Operation, Param, ParamStyle, Part, PartKind, PathPart, PathPiece,
@@ -66,7 +67,7 @@ const MODULE_RESERVED: &[&str] = &[
 pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
     let spec = ctx.spec;
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut operation_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut modules = Scope::with_reserved(MODULE_RESERVED);
     let mut module_of_tag: BTreeMap<String, String> = BTreeMap::new();
 
@@ -97,14 +98,25 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
                     derived
                 }
             };
-            if let Some(previous) = operation_ids.get(&operation_id) {
+            if let Some((previous, first)) = operation_ids.get(&operation_id) {
+                let line = ctx
+                    .sources
+                    .place(previous)
+                    .line
+                    .map(|line| format!(" at line {line}"))
+                    .unwrap_or_default();
                 ctx.error(
                     &child(&pointer, "operationId"),
-                    format!("duplicate operationId `{operation_id}` (first used at {previous})"),
+                    format!(
+                        "duplicate operationId `{operation_id}`: expected every operation to have its own, but `{first}`{line} already has it"
+                    ),
                 );
                 continue;
             }
-            operation_ids.insert(operation_id.clone(), pointer.clone());
+            operation_ids.insert(
+                operation_id.clone(),
+                (pointer.clone(), format!("{method} {path}")),
+            );
 
             let tag = operation
                 .tags
@@ -574,12 +586,16 @@ fn parse_path(ctx: &mut Ctx<'_>, path: &str, pointer: &str, params: &[Param]) ->
                     let name = after.get(..close).unwrap_or("");
                     match params.iter().find(|p| p.wire_name == name) {
                         Some(param) => pieces.push(PathPiece::Param(param.name.clone())),
-                        None => ctx.error(
-                            pointer,
-                            format!(
-                                "path template parameter `{{{name}}}` has no matching `in: path` parameter"
-                            ),
-                        ),
+                        None => {
+                            let hint =
+                                did_you_mean(name, params.iter().map(|p| p.wire_name.as_str()));
+                            ctx.error(
+                                pointer,
+                                format!(
+                                    "path template parameter `{{{name}}}` has no matching `in: path` parameter{hint}"
+                                ),
+                            );
+                        }
                     }
                     rest = after.get(close + 1..).unwrap_or("");
                 }

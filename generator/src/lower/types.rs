@@ -13,6 +13,8 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::context::{Ctx, child, unescape_token};
+use crate::diagnostic::did_you_mean;
+use crate::lower::graph::{self, Graph};
 use crate::lower::schema::{Kind, View, is_null_member};
 use crate::model::{
     DefaultValue, Enum, Field, IntEnum, IntVariant, IntWidth, OneOf, OneOfVariant, Struct, TypeDef,
@@ -25,6 +27,9 @@ const ENUM_RESERVED: &[&str] = &["Unknown"];
 
 /// How deep references and compositions are followed before giving up (a cycle).
 const MAX_DEPTH: usize = 64;
+
+/// The `type` values of OpenAPI 3.0.
+const KNOWN_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
 /// How a value is laid out, for parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +101,13 @@ struct Merged<'s> {
     others: Vec<(SchemaRef<'s>, String)>,
 }
 
+/// See [`TypeSpace::default_needs`].
+enum DefaultNeeds {
+    Nothing,
+    Struct(String),
+    Never,
+}
+
 /// A property's default value, resolved once every type is known.
 struct PendingDefault {
     owner: String,
@@ -109,6 +121,8 @@ pub struct TypeSpace {
     names: Scope,
     types: BTreeMap<String, TypeDef>,
     defaults: Vec<PendingDefault>,
+    /// Component keys left unnamed because their Rust name was taken (reported once).
+    collided: BTreeSet<String>,
 }
 
 impl TypeSpace {
@@ -119,6 +133,7 @@ impl TypeSpace {
             names: Scope::default(),
             types: BTreeMap::new(),
             defaults: Vec::new(),
+            collided: BTreeSet::new(),
         };
         let Some(components) = ctx.spec.components.as_ref() else {
             return space;
@@ -133,6 +148,7 @@ impl TypeSpace {
                         "schema names `{other}` and `{key}` both become the Rust type `{name}`; rename one of them"
                     ),
                 );
+                space.collided.insert(key.clone());
                 continue;
             }
             first_key.insert(name.clone(), key.clone());
@@ -245,7 +261,7 @@ impl TypeSpace {
     /// `B: {type: array, items: {$ref: A}}`) would be type aliases of each other, which no
     /// Rust type can be. Each such cycle is reported once, at its first schema in name order.
     fn check_alias_cycles(&self, ctx: &mut Ctx<'_>) {
-        let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut edges = Graph::new();
         for (name, def) in &self.types {
             if let TypeKind::Alias(ty) = &def.kind {
                 let mut targets = Vec::new();
@@ -253,26 +269,29 @@ impl TypeSpace {
                 targets.retain(|t| {
                     matches!(self.types.get(t).map(|d| &d.kind), Some(TypeKind::Alias(_)))
                 });
-                edges.insert(name.as_str(), targets);
+                edges.insert(name.clone(), targets);
             }
         }
-        let mut reported: BTreeSet<String> = BTreeSet::new();
-        for start in edges.keys() {
-            if reported.contains(*start) {
-                continue;
-            }
-            let Some(cycle) = find_cycle(&edges, start) else {
+        let components = graph::components(&edges);
+        let key_of: BTreeMap<&str, &str> = self
+            .components
+            .iter()
+            .map(|(key, name)| (name.as_str(), key.as_str()))
+            .collect();
+        let mut reported: BTreeSet<usize> = BTreeSet::new();
+        for start in graph::cyclic(&edges, &components) {
+            let Some(component) = components.get(start) else {
                 continue;
             };
-            reported.extend(cycle.iter().cloned());
-            let key = self
-                .components
-                .iter()
-                .find(|(_, name)| name.as_str() == *start)
-                .map(|(key, _)| key.clone())
-                .unwrap_or_else(|| (*start).to_string());
+            if !reported.insert(*component) {
+                continue;
+            }
+            let Some(cycle) = graph::shortest_cycle(&edges, start) else {
+                continue;
+            };
+            let key = key_of.get(start).copied().unwrap_or(start);
             ctx.error(
-                &child("#/components/schemas", &key),
+                &child("#/components/schemas", key),
                 format!(
                     "schemas refer to each other with no object in between ({}): no Rust type can hold such a value; put an object with a property somewhere in the cycle",
                     cycle.join(" -> ")
@@ -284,19 +303,26 @@ impl TypeSpace {
     fn reference(&mut self, ctx: &mut Ctx<'_>, reference: &str, pointer: &str) -> TypeRef {
         let Some(key) = reference.strip_prefix("#/components/schemas/") else {
             ctx.error(
-                pointer,
+                &child(pointer, "$ref"),
                 format!(
                     "unsupported reference `{reference}`: expected `#/components/schemas/<name>`"
                 ),
             );
             return TypeRef::Json;
         };
-        match self.components.get(&unescape_token(key)) {
+        let key = unescape_token(key);
+        match self.components.get(&key) {
             Some(name) => TypeRef::Named(name.clone()),
+            // Already reported: two schemas with one Rust name.
+            None if self.collided.contains(&key) => TypeRef::Json,
             None => {
+                let known = ctx.spec.components.iter().flat_map(|c| c.schemas.keys());
+                let hint = did_you_mean(&key, known.map(String::as_str));
                 ctx.error(
-                    pointer,
-                    format!("dangling reference `{reference}`: no such schema in components"),
+                    &child(pointer, "$ref"),
+                    format!(
+                        "dangling reference `{reference}`: expected the name of a schema in `components/schemas`, found `{key}`{hint}"
+                    ),
                 );
                 TypeRef::Json
             }
@@ -562,13 +588,21 @@ impl TypeSpace {
                 self.map_of(ctx, view.additional, hint, pointer)
             }
             Kind::Untyped if view.items.is_some() => items(self, ctx),
-            Kind::Untyped | Kind::Null => TypeRef::Json,
+            Kind::Untyped => {
+                ctx.warn(
+                    pointer,
+                    "schema has no `type`: it is typed as any JSON value (`serde_json::Value`); give it a `type` if values of one kind are expected",
+                );
+                TypeRef::Json
+            }
+            Kind::Null => TypeRef::Json,
             Kind::Unknown => {
+                let typ = view.type_name.unwrap_or("");
+                let hint = did_you_mean(typ, KNOWN_TYPES);
                 ctx.error(
                     &child(pointer, "type"),
                     format!(
-                        "unknown type `{}`: expected one of string, number, integer, boolean, array, object",
-                        view.type_name.unwrap_or("")
+                        "unknown type `{typ}`: expected one of string, number, integer, boolean, array, object{hint}"
                     ),
                 );
                 TypeRef::Json
@@ -1162,45 +1196,74 @@ impl TypeSpace {
 
     /// A struct derives `Default` when every field has one.
     fn mark_defaults(&mut self) {
-        loop {
-            let mut changed = false;
-            let names: Vec<String> = self.types.keys().cloned().collect();
-            for name in names {
-                let ready = match self.types.get(&name).map(|def| &def.kind) {
-                    Some(TypeKind::Struct(s)) if !s.default => s.fields.iter().all(|f| {
-                        !f.required || f.nullable || f.default.is_some() || self.has_default(&f.ty)
-                    }),
-                    _ => false,
-                };
-                if ready {
-                    if let Some(TypeKind::Struct(s)) =
-                        self.types.get_mut(&name).map(|def| &mut def.kind)
-                    {
-                        s.default = true;
-                        changed = true;
+        // A worklist from the structs that need no other struct's `Default`, so the time
+        // stays linear in the number of types.
+        let mut waiting: BTreeMap<String, usize> = BTreeMap::new();
+        let mut dependents: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut ready: Vec<String> = Vec::new();
+        for (name, def) in &self.types {
+            let TypeKind::Struct(s) = &def.kind else {
+                continue;
+            };
+            let mut needs = BTreeSet::new();
+            let mut never = false;
+            let fields = s
+                .fields
+                .iter()
+                .filter(|f| f.required && !f.nullable && f.default.is_none());
+            for field in fields {
+                match self.default_needs(&field.ty) {
+                    DefaultNeeds::Nothing => {}
+                    DefaultNeeds::Never => never = true,
+                    DefaultNeeds::Struct(target) => {
+                        needs.insert(target);
                     }
                 }
             }
-            if !changed {
-                return;
+            if never {
+                continue;
+            }
+            if needs.is_empty() {
+                ready.push(name.clone());
+                continue;
+            }
+            waiting.insert(name.clone(), needs.len());
+            for target in needs {
+                dependents.entry(target).or_default().push(name.clone());
+            }
+        }
+        while let Some(name) = ready.pop() {
+            if let Some(TypeKind::Struct(s)) = self.types.get_mut(&name).map(|def| &mut def.kind) {
+                s.default = true;
+            }
+            for dependent in dependents.remove(&name).unwrap_or_default() {
+                if let Some(count) = waiting.get_mut(&dependent) {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        ready.push(dependent);
+                    }
+                }
             }
         }
     }
 
-    fn has_default(&self, ty: &TypeRef) -> bool {
+    /// What a value of `ty` needs to have a default: nothing (lists, maps, scalars), a
+    /// struct's `Default` (aliases followed), or it never has one (enums, unions, unknown
+    /// names).
+    fn default_needs(&self, ty: &TypeRef) -> DefaultNeeds {
         match self.resolve_alias(ty) {
             TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
-                Some(TypeKind::Struct(s)) => s.default,
-                _ => false,
+                Some(TypeKind::Struct(_)) => DefaultNeeds::Struct(name.clone()),
+                _ => DefaultNeeds::Never,
             },
-            _ => true,
+            _ => DefaultNeeds::Nothing,
         }
     }
 
     /// Boxes every field (and enum variant) whose type leads back, without a `Vec` or map in
     /// between, to the type that holds it.
     fn mark_boxes(&mut self) {
-        let mut direct: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut direct = Graph::new();
         for (name, def) in &self.types {
             let targets = match &def.kind {
                 TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
@@ -1210,19 +1273,26 @@ impl TypeSpace {
             };
             direct.insert(name.clone(), targets);
         }
+        // A field's type leads back to its type exactly when both are in one strongly
+        // connected component (the field itself is the edge from the type to the field's).
+        let components = graph::components(&direct);
+        let leads_back = |from: &str, target: &str| {
+            let own = components.get(from);
+            own.is_some() && components.get(target) == own
+        };
         for def in self.types.values_mut() {
             match &mut def.kind {
                 TypeKind::Struct(s) => {
                     for field in &mut s.fields {
                         if let Some(target) = named(&field.ty) {
-                            field.boxed = reaches(&direct, &target, &def.name);
+                            field.boxed = leads_back(&def.name, &target);
                         }
                     }
                 }
                 TypeKind::OneOf(o) => {
                     for variant in &mut o.variants {
                         if let Some(target) = named(&variant.ty) {
-                            variant.boxed = reaches(&direct, &target, &def.name);
+                            variant.boxed = leads_back(&def.name, &target);
                         }
                     }
                 }
@@ -1459,51 +1529,12 @@ fn named_within(ty: &TypeRef, out: &mut Vec<String>) {
     }
 }
 
-/// A path from `start` back to itself, as names ending with `start` again.
-fn find_cycle(edges: &BTreeMap<&str, Vec<String>>, start: &str) -> Option<Vec<String>> {
-    let mut stack: Vec<(String, Vec<String>)> = vec![(start.to_string(), vec![start.to_string()])];
-    let mut seen = BTreeSet::new();
-    while let Some((node, path)) = stack.pop() {
-        for next in edges.get(node.as_str()).into_iter().flatten() {
-            if next == start {
-                let mut cycle = path.clone();
-                cycle.push(next.clone());
-                return Some(cycle);
-            }
-            if seen.insert(next.clone()) {
-                let mut longer = path.clone();
-                longer.push(next.clone());
-                stack.push((next.clone(), longer));
-            }
-        }
-    }
-    None
-}
-
-/// The named type a value holds directly (an `Option` is no indirection; a list or map is).
 fn named(ty: &TypeRef) -> Option<String> {
     match ty {
         TypeRef::Named(name) => Some(name.clone()),
         TypeRef::Nullable(inner) => named(inner),
         _ => None,
     }
-}
-
-fn reaches(graph: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from.to_string()];
-    while let Some(node) = stack.pop() {
-        if node == to {
-            return true;
-        }
-        if !seen.insert(node.clone()) {
-            continue;
-        }
-        if let Some(next) = graph.get(&node) {
-            stack.extend(next.iter().cloned());
-        }
-    }
-    false
 }
 
 /// The description of a schema, or its title when it has none.
