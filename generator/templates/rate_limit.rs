@@ -115,6 +115,13 @@ fn integer(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
+/// `at` plus `by`, with `by` capped at a year so that no setting or header can overflow an
+/// `Instant`.
+fn after(at: Instant, by: Duration) -> Instant {
+    const YEAR: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+    at.checked_add(by.min(YEAR)).unwrap_or(at)
+}
+
 /// `retry-after` as delta seconds or as an HTTP date. A date is measured against the
 /// response's own `Date` header when it has one (so that a skewed local clock does not
 /// matter), else against the local clock; a date in the past means no wait.
@@ -122,6 +129,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = single(headers, "retry-after")?;
     if let Some(seconds) = integer(text) {
         return Some(Duration::from_secs(seconds));
+    }
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits beyond `u64`: a wait longer than anyone will take.
+        return Some(Duration::MAX);
     }
     let at = httpdate::parse_http_date(text).ok()?;
     let now = single(headers, "date")
@@ -173,7 +184,7 @@ impl Pacer {
     fn next_departure(&self, now: Instant) -> Option<Instant> {
         let state = self.lock();
         let by_rate = match (state.last, self.interval) {
-            (Some(last), Some(interval)) => Some(last + interval),
+            (Some(last), Some(interval)) => Some(after(last, interval)),
             _ => None,
         };
         [by_rate, state.hold_until]
@@ -217,7 +228,7 @@ impl Pacer {
         if hold > self.max_hold {
             return;
         }
-        let until = received + hold;
+        let until = after(received, hold);
         let mut pacer = self.lock();
         if pacer.hold_until.is_none_or(|current| current < until) {
             tracing::debug!(hold_ms = hold.as_millis() as u64, "pacing: server asked to hold");

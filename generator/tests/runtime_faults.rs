@@ -162,6 +162,27 @@ async fn a_wait_longer_than_the_cap_returns_the_error_instead() {
     assert!(error.is_retryable(), "retryable in itself, just not now");
     assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
     assert!(started.elapsed() < Duration::from_secs(60));
+
+    // A number past what any integer holds is a very long wait, not a malformed one.
+    let server = Server::always(
+        Reply::error(429, "rate_limit_exceeded").header("retry-after", "99999999999999999999999"),
+    )
+    .await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.url())
+        .max_retry_wait(Duration::MAX)
+        .build()
+        .unwrap();
+    let error = client
+        .domains()
+        .get("d_1")
+        .max_retries(0)
+        .await
+        .expect_err("no retries");
+    assert_eq!(error.retry_after(), Some(Duration::MAX));
+    // The hold it asks for is capped, and the next call is not stuck behind an overflow.
+    assert_eq!(server.received().len(), 1);
 }
 
 #[tokio::test]
