@@ -177,7 +177,9 @@ impl Pacer {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, PacerState> {
         // The state is two instants; a panic elsewhere cannot leave them inconsistent.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The earliest time the next request may leave, or `None` for now.
@@ -231,7 +233,10 @@ impl Pacer {
         let until = after(received, hold);
         let mut pacer = self.lock();
         if pacer.hold_until.is_none_or(|current| current < until) {
-            tracing::debug!(hold_ms = hold.as_millis() as u64, "pacing: server asked to hold");
+            tracing::debug!(
+                hold_ms = hold.as_millis() as u64,
+                "pacing: server asked to hold"
+            );
             pacer.hold_until = Some(until);
         }
     }

@@ -110,7 +110,9 @@ impl Request {
 
     /// Whether a header is set (names compared without regard to case).
     pub(crate) fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     /// Sets a JSON body, sent with the given media type (`application/json` or a `+json`
@@ -277,7 +279,11 @@ impl Multipart {
 
     /// Adds a part for a value: text for strings, numbers and booleans, JSON
     /// (`application/json`) for objects, one part per item for a list; `null` adds nothing.
-    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+    pub(crate) fn value<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
         let value = serde_json::to_value(value).map_err(|source| Error::Encode { source })?;
         let items = match value {
             Value::Array(items) => items,
@@ -290,7 +296,10 @@ impl Multipart {
                     "Content-Disposition: form-data; name=\"{}\"\r\nContent-Type: application/json",
                     escape_quoted(name)
                 ),
-                _ => format!("Content-Disposition: form-data; name=\"{}\"", escape_quoted(name)),
+                _ => format!(
+                    "Content-Disposition: form-data; name=\"{}\"",
+                    escape_quoted(name)
+                ),
             };
             self.parts.push((headers, part_text(&item).into_bytes()));
         }
@@ -349,13 +358,18 @@ impl Multipart {
 
 /// Whether `needle` occurs in `haystack`.
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|window| window == needle)
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }
 
 /// A name for a quoted header parameter: quotes and line breaks percent-encoded, as browsers
 /// do in form submissions.
 fn escape_quoted(name: &str) -> String {
-    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A JSON value as the text of a form field or part: strings as they are, objects and lists

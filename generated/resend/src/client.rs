@@ -19,7 +19,8 @@ use crate::retry::{self, Decision};
 use crate::spec;
 
 /// The user agent sent unless the builder sets another: `<crate>/<version>`.
-pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// How long connecting may take, unless the builder says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -126,7 +127,10 @@ impl Client {
     /// Sends a request whose successful response is text. Bytes that are not UTF-8 are
     /// replaced with U+FFFD.
     #[allow(dead_code)] // Not every API has such an operation.
-    pub(crate) async fn execute_text(&self, request: Request) -> Result<ApiResponse<String>, Error> {
+    pub(crate) async fn execute_text(
+        &self,
+        request: Request,
+    ) -> Result<ApiResponse<String>, Error> {
         let (status, headers, bytes) = self.send(request).await?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         Ok(ApiResponse::new(status, headers, text))
@@ -199,12 +203,20 @@ impl Client {
                 request.header(name, retry::idempotency_key());
             }
         }
-        let has_key = request.idempotency_header.is_some_and(|name| request.has_header(name))
+        let has_key = request
+            .idempotency_header
+            .is_some_and(|name| request.has_header(name))
             || request.has_header("idempotency-key");
         let replay_safe = retry::is_replay_safe(&request.method, has_key);
-        let max_retries = request.options.max_retries.unwrap_or(self.inner.max_retries);
+        let max_retries = request
+            .options
+            .max_retries
+            .unwrap_or(self.inner.max_retries);
         let headers = self.headers(&request)?;
-        let body = request.body.take().map(|(media_type, body)| (media_type, bytes::Bytes::from(body)));
+        let body = request
+            .body
+            .take()
+            .map(|(media_type, body)| (media_type, bytes::Bytes::from(body)));
         let method = request.method.clone();
         let mut attempt = 0;
         loop {
@@ -220,7 +232,13 @@ impl Client {
                 }
                 Err(error) => error,
             };
-            match retry::decide(&error, attempt, max_retries, replay_safe, self.inner.max_retry_wait) {
+            match retry::decide(
+                &error,
+                attempt,
+                max_retries,
+                replay_safe,
+                self.inner.max_retry_wait,
+            ) {
                 Decision::Retry(wait) => {
                     tracing::info!(
                         %method,
@@ -244,14 +262,17 @@ impl Client {
     /// The headers of every attempt: the request's own, then the credentials.
     fn headers(&self, request: &Request) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
-        let accept = HeaderValue::from_str(request.accept)
-            .map_err(|_| Error::config("the operation's response media types cannot be sent in `Accept`"))?;
+        let accept = HeaderValue::from_str(request.accept).map_err(|_| {
+            Error::config("the operation's response media types cannot be sent in `Accept`")
+        })?;
         headers.insert(ACCEPT, accept);
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))?;
             let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::config(format!("the value given for header `{name}` cannot be sent in a header"))
+                Error::config(format!(
+                    "the value given for header `{name}` cannot be sent in a header"
+                ))
             })?;
             headers.insert(name, value);
         }
@@ -276,7 +297,9 @@ impl Client {
             builder = builder.timeout(timeout);
         }
         if let Some((media_type, body)) = body {
-            builder = builder.header(CONTENT_TYPE, media_type.as_str()).body(body.clone());
+            builder = builder
+                .header(CONTENT_TYPE, media_type.as_str())
+                .body(body.clone());
         }
         let response = builder.send().await.map_err(Error::transport)?;
         let received = Instant::now();
@@ -411,9 +434,9 @@ impl ClientBuilder {
             Some(url) => url,
             None => match spec::BASE_URL_ENV.and_then(|name| std::env::var(name).ok()) {
                 Some(url) if !url.trim().is_empty() => url,
-                _ => spec::DEFAULT_BASE_URL
-                    .map(str::to_string)
-                    .ok_or_else(|| Error::config("no base URL was given and the spec names none"))?,
+                _ => spec::DEFAULT_BASE_URL.map(str::to_string).ok_or_else(|| {
+                    Error::config("no base URL was given and the spec names none")
+                })?,
             },
         };
         let base_url = check_base_url(&base_url)?;
@@ -464,8 +487,9 @@ impl ClientBuilder {
 
 /// Parses a base URL and refuses anything but HTTPS, save plain HTTP to a loopback address.
 fn check_base_url(text: &str) -> Result<Url, Error> {
-    let url = Url::parse(text.trim())
-        .map_err(|error| Error::config(format!("the base URL `{text}` is not a valid URL: {error}")))?;
+    let url = Url::parse(text.trim()).map_err(|error| {
+        Error::config(format!("the base URL `{text}` is not a valid URL: {error}"))
+    })?;
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),

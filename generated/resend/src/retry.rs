@@ -47,7 +47,12 @@ pub(crate) fn is_replay_safe(method: &Method, has_idempotency_key: bool) -> bool
     has_idempotency_key
         || matches!(
             *method,
-            Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+            Method::GET
+                | Method::HEAD
+                | Method::OPTIONS
+                | Method::PUT
+                | Method::DELETE
+                | Method::TRACE
         )
 }
 
@@ -95,7 +100,9 @@ pub(crate) fn decide(
             }
             // A 4xx means the server refused the request without acting on it.
             if !status.is_client_error() && !replay_safe {
-                return Decision::GiveUp("the request is not idempotent and may have been acted on");
+                return Decision::GiveUp(
+                    "the request is not idempotent and may have been acted on",
+                );
             }
             let rate = api.rate_limit();
             let directed = rate.retry_after.or_else(|| {
@@ -104,9 +111,9 @@ pub(crate) fn decide(
                     .flatten()
             });
             match directed {
-                Some(wait) if wait > max_wait => {
-                    Decision::GiveUp("the server asked for a longer wait than the retry limit allows")
-                }
+                Some(wait) if wait > max_wait => Decision::GiveUp(
+                    "the server asked for a longer wait than the retry limit allows",
+                ),
                 Some(wait) => Decision::Retry(wait),
                 None => Decision::Retry(backoff(attempt)),
             }
@@ -174,7 +181,10 @@ mod tests {
             let wait = backoff(attempt);
             let full = Duration::from_millis(500 * 2u64.pow(attempt.min(5))).min(MAX_BACKOFF);
             assert!(wait <= full, "attempt {attempt}: {wait:?} > {full:?}");
-            assert!(wait >= full.mul_f64(0.75), "attempt {attempt}: {wait:?} too short");
+            assert!(
+                wait >= full.mul_f64(0.75),
+                "attempt {attempt}: {wait:?} too short"
+            );
         }
     }
 
