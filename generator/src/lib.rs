@@ -2,10 +2,10 @@
 //!
 //! The generator is pure: spec text in, a sorted map of relative path to file text out.
 //! Only the `xtask` touches the disk; other files a spec refers to come through a
-//! [`SourceLoader`] the caller gives. The steps: [`parse`] (YAML or JSON into the typed
-//! OpenAPI model, keeping line numbers; other files bundled in by [`bundle`], 3.1 rewritten
-//! into 3.0 by [`normalize`]), [`lower`] (into the plain-data [`model`], names chosen and
-//! references resolved), [`emit`] (into formatted Rust).
+//! [`SourceLoader`] the caller gives. The steps: `parse` (YAML or JSON into the typed
+//! OpenAPI model, keeping line numbers; other files bundled in by `bundle`, 3.1 rewritten
+//! into 3.0 by `normalize`), `lower` (into the plain-data [`model`](mod@model), names chosen and
+//! references resolved), `emit` (into formatted Rust).
 
 mod bundle;
 mod context;
@@ -113,7 +113,7 @@ pub fn model(
     model_with_loader(spec_text, options, &NoFiles)
 }
 
-/// [`model`], reading other files through `loader` (see [`generate_with_loader`]).
+/// [`model()`], reading other files through `loader` (see [`generate_with_loader`]).
 pub fn model_with_loader(
     spec_text: &str,
     options: &Options,

@@ -22,6 +22,10 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Example programs from `x-codeSamples` with `lang: Rust`, sorted by file stem.
     pub examples: Vec<Example>,
+    /// Some of the spec's prose has square brackets that are not web links (`data[0]`, a
+    /// link to an item of another crate), which rustdoc would take for links it cannot
+    /// resolve.
+    pub prose_has_brackets: bool,
 }
 
 /// How requests are authenticated.

@@ -38,9 +38,16 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         let module = ident(&r.module);
         quote!(pub mod #module;)
     });
+    // Square brackets in the spec's prose that rustdoc would read as links to items.
+    let prose_links = api.prose_has_brackets.then(|| {
+        quote! {
+            #![allow(rustdoc::broken_intra_doc_links)]
+        }
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
+        #prose_links
         // Doc comments carry the spec's prose as its authors wrote it.
         #![allow(
             clippy::doc_lazy_continuation,

@@ -23,6 +23,11 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         Auth::None => None,
     };
     let api_key_env = option_str(key_env);
+    let api_key_env_doc = crate::emit::docs::doc(Some(if key_env.is_some() {
+        "The environment variable [`Client::from_env`] reads the API key from."
+    } else {
+        "The environment variable holding the API key, had the spec named one (`x-env` on its security scheme)."
+    }));
     let requires_key = !matches!(api.auth, Auth::None);
     let rate = match api.rate_limit {
         Some(rate) => {
@@ -54,7 +59,7 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         /// The environment variable that, when set, overrides [`DEFAULT_BASE_URL`].
         pub const BASE_URL_ENV: Option<&str> = #base_url_env;
 
-        /// The environment variable [`Client::from_env`] reads the API key from.
+        #api_key_env_doc
         pub const API_KEY_ENV: Option<&str> = #api_key_env;
 
         /// Whether every request needs an API key.

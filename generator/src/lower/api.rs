@@ -53,7 +53,49 @@ pub fn assemble(
         types,
         examples: examples(ctx),
         resources,
+        prose_has_brackets: prose_has_brackets(ctx.raw, 0),
     }
+}
+
+/// Whether a `description`, `summary` or `x-enum-descriptions` text anywhere in the
+/// document has square brackets other than a Markdown link to a web address.
+fn prose_has_brackets(value: &serde_json::Value, depth: usize) -> bool {
+    use serde_json::Value;
+    match value {
+        _ if depth > 256 => false,
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            let prose = matches!(key.as_str(), "description" | "summary")
+                && value.as_str().is_some_and(has_non_link_brackets);
+            let enum_prose = key == "x-enum-descriptions"
+                && match value {
+                    Value::Object(texts) => texts
+                        .values()
+                        .any(|t| t.as_str().is_some_and(has_non_link_brackets)),
+                    Value::Array(texts) => texts
+                        .iter()
+                        .any(|t| t.as_str().is_some_and(has_non_link_brackets)),
+                    _ => false,
+                };
+            prose || enum_prose || prose_has_brackets(value, depth + 1)
+        }),
+        Value::Array(items) => items.iter().any(|item| prose_has_brackets(item, depth + 1)),
+        _ => false,
+    }
+}
+
+/// `[text](https://...)`, `(http://`, `(mailto:` and `(#anchor)` links are fine; any other
+/// `[` is not.
+fn has_non_link_brackets(text: &str) -> bool {
+    text.match_indices('[').any(|(at, _)| {
+        let rest = text.get(at..).unwrap_or_default();
+        let Some(close) = rest.find(']') else {
+            return true;
+        };
+        let after = rest.get(close + 1..).unwrap_or_default();
+        !["(http://", "(https://", "(mailto:", "(#"]
+            .iter()
+            .any(|target| after.starts_with(target))
+    })
 }
 
 fn slug(title: &str) -> String {
