@@ -1054,41 +1054,15 @@ impl TypeSpace {
         schema: &Schema,
         pointer: &str,
     ) -> Enum {
-        let extensions = &schema.schema_data.extensions;
-        let descriptions = enum_descriptions(extensions);
-        let names = enum_names(extensions, values.len());
-        let mut scope = Scope::with_reserved(ENUM_RESERVED);
-        let mut seen = BTreeSet::new();
-        let mut variants = Vec::new();
-        for (index, value) in values.iter().enumerate() {
-            let at = child(&child(pointer, "enum"), &index.to_string());
-            if !seen.insert(value.clone()) {
-                ctx.warn(&at, format!("enum value `{value}` is listed twice"));
-                continue;
-            }
-            let wanted = match names.as_ref().and_then(|n| n.get(index)) {
-                Some(name) => naming::variant_name(name),
-                None => naming::variant_name(value),
-            };
-            let (name, renamed) = scope.claim(&wanted);
-            if renamed {
-                ctx.warn(
-                    &at,
-                    format!(
-                        "enum value `{value}` becomes the variant `{name}`: its plain name is taken"
-                    ),
-                );
-            }
-            variants.push(Variant {
-                name,
-                wire: value.clone(),
-                doc: descriptions
-                    .get(value)
-                    .cloned()
-                    .or_else(|| descriptions.get(&index.to_string()).cloned()),
-            });
+        let variants = enum_variants(ctx, values, schema, pointer, |value| {
+            naming::variant_name(value)
+        });
+        Enum {
+            variants: variants
+                .into_iter()
+                .map(|(name, wire, doc)| Variant { name, wire, doc })
+                .collect(),
         }
-        Enum { variants }
     }
 
     fn int_enumeration(
@@ -1098,42 +1072,19 @@ impl TypeSpace {
         schema: &Schema,
         pointer: &str,
     ) -> IntEnum {
-        let extensions = &schema.schema_data.extensions;
-        let descriptions = enum_descriptions(extensions);
-        let names = enum_names(extensions, values.len());
-        let mut scope = Scope::with_reserved(ENUM_RESERVED);
-        let mut seen = BTreeSet::new();
-        let mut variants = Vec::new();
-        for (index, value) in values.iter().enumerate() {
-            let at = child(&child(pointer, "enum"), &index.to_string());
-            if !seen.insert(*value) {
-                ctx.warn(&at, format!("enum value `{value}` is listed twice"));
-                continue;
+        let variants = enum_variants(ctx, values, schema, pointer, |value| {
+            if *value < 0 {
+                format!("Minus{}", value.unsigned_abs())
+            } else {
+                format!("V{value}")
             }
-            let wanted = match names.as_ref().and_then(|n| n.get(index)) {
-                Some(name) => naming::variant_name(name),
-                None if *value < 0 => format!("Minus{}", value.unsigned_abs()),
-                None => format!("V{value}"),
-            };
-            let (name, renamed) = scope.claim(&wanted);
-            if renamed {
-                ctx.warn(
-                    &at,
-                    format!(
-                        "enum value `{value}` becomes the variant `{name}`: its plain name is taken"
-                    ),
-                );
-            }
-            variants.push(IntVariant {
-                name,
-                value: *value,
-                doc: descriptions
-                    .get(&value.to_string())
-                    .cloned()
-                    .or_else(|| descriptions.get(&index.to_string()).cloned()),
-            });
+        });
+        IntEnum {
+            variants: variants
+                .into_iter()
+                .map(|(name, value, doc)| IntVariant { name, value, doc })
+                .collect(),
         }
-        IntEnum { variants }
     }
 
     /// Turns the spec's default of each required field into a Rust value where the field's
@@ -1490,6 +1441,50 @@ fn variant_of(ty: &TypeRef) -> String {
         TypeRef::Map(inner) => format!("{}Map", variant_of(inner)),
         TypeRef::Nullable(inner) => variant_of(inner),
     }
+}
+
+/// The variants of an enum: a name for each distinct value (from `x-enum-varnames` or
+/// `x-enumNames` when given, else `plain_name`), numbered in spec order when two names
+/// collide, with the value's description (`x-enum-descriptions`, by value or by position).
+fn enum_variants<V: Clone + Ord + std::fmt::Display>(
+    ctx: &mut Ctx<'_>,
+    values: &[V],
+    schema: &Schema,
+    pointer: &str,
+    plain_name: impl Fn(&V) -> String,
+) -> Vec<(String, V, Option<String>)> {
+    let extensions = &schema.schema_data.extensions;
+    let descriptions = enum_descriptions(extensions);
+    let names = enum_names(extensions, values.len());
+    let mut scope = Scope::with_reserved(ENUM_RESERVED);
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        let at = child(&child(pointer, "enum"), &index.to_string());
+        if !seen.insert(value.clone()) {
+            ctx.warn(&at, format!("enum value `{value}` is listed twice"));
+            continue;
+        }
+        let wanted = match names.as_ref().and_then(|n| n.get(index)) {
+            Some(name) => naming::variant_name(name),
+            None => plain_name(value),
+        };
+        let (name, renamed) = scope.claim(&wanted);
+        if renamed {
+            ctx.warn(
+                &at,
+                format!(
+                    "enum value `{value}` becomes the variant `{name}`: its plain name is taken"
+                ),
+            );
+        }
+        let doc = descriptions
+            .get(&value.to_string())
+            .cloned()
+            .or_else(|| descriptions.get(&index.to_string()).cloned());
+        variants.push((name, value.clone(), doc));
+    }
+    variants
 }
 
 fn int_width(format: Option<&str>) -> IntWidth {
