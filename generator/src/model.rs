@@ -16,6 +16,9 @@ pub struct Api {
     pub auth: Auth,
     pub rate_limit: Option<RateLimit>,
     pub errors: Option<ErrorModel>,
+    /// Statuses whose responses the spec marks `x-retryable: true`: worth retrying when the
+    /// body carries no known code.
+    pub retryable_statuses: Vec<u16>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Operation groups, sorted by module name.
@@ -63,8 +66,6 @@ pub struct ErrorModel {
     pub code_type: Option<String>,
     /// Wire values of the codes worth retrying.
     pub retryable_codes: Vec<String>,
-    /// Statuses whose shared response says a body without a known code may be retried.
-    pub retryable_statuses: Vec<u16>,
 }
 
 /// A named type.

@@ -29,10 +29,19 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         "Client for the {} (version {}).",
         api.title, api.api_version
     );
-    let origin = format!(
-        "Generated from `{}` by `{}`; the modules below follow the spec's tags.",
-        api.spec_path, api.regenerate_command
-    );
+    let origin = if has_operations(api) {
+        format!(
+            "Generated from `{}` by `{}`; the modules below follow the spec's tags.",
+            api.spec_path, api.regenerate_command
+        )
+    } else {
+        format!(
+            "Generated from `{}` by `{}`. The spec describes no operations yet: call the API's \
+             endpoints with [`Client::request`], which authenticates, paces and retries like a \
+             typed operation would.",
+            api.spec_path, api.regenerate_command
+        )
+    };
     let docs = inner_doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(&origin)]);
     let modules = api.resources.iter().map(|r| {
         let module = ident(&r.module);
@@ -149,20 +158,30 @@ pub fn readme(api: &Api) -> String {
     };
     let _ = writeln!(text, "## Use\n");
     let _ = writeln!(text, "```rust,ignore");
-    let _ = writeln!(text, "use {library}::Client;\n");
-    let _ = writeln!(text, "let client = {constructor};");
-    if let Some(op) = api
+    let first = api
         .resources
-        .first()
-        .and_then(|r| r.operations.first().map(|o| (r, o)))
-    {
-        let (resource, op) = op;
-        let _ = writeln!(
-            text,
-            "let response = client.{}().{}(/* parameters */).await?;",
-            crate::naming::bare(&resource.module),
-            crate::naming::bare(&op.method_name)
-        );
+        .iter()
+        .find_map(|r| r.operations.first().map(|o| (r, o)));
+    match first {
+        Some((resource, op)) => {
+            let _ = writeln!(text, "use {library}::Client;\n");
+            let _ = writeln!(text, "let client = {constructor};");
+            let _ = writeln!(
+                text,
+                "let response = client.{}().{}(/* parameters */).await?;",
+                crate::naming::bare(&resource.module),
+                crate::naming::bare(&op.method_name)
+            );
+        }
+        None => {
+            let _ = writeln!(text, "use {library}::{{Client, Method}};\n");
+            let _ = writeln!(text, "let client = {constructor};");
+            let _ = writeln!(
+                text,
+                "let response = client.request(Method::GET, \"/path/of/an/endpoint\").await?;"
+            );
+            let _ = writeln!(text, "println!(\"{{}}\", response.body());");
+        }
     }
     let _ = writeln!(text, "```\n");
     match (&api.auth, &api.base_url_env) {
@@ -195,16 +214,20 @@ pub fn readme(api: &Api) -> String {
     );
     let pace = match api.rate_limit {
         Some(rate) => format!(
-            "Requests are paced to {} per {} s, the rate the spec declares (`ClientBuilder::rate_limit`, `no_rate_limit`), ",
+            "Requests are paced to {} per {} s, the rate the spec declares \
+             (`ClientBuilder::rate_limit`, `no_rate_limit`), and held while the server says no \
+             requests remain in the window.",
             rate.requests, rate.window_seconds
         ),
-        None => "The spec declares no request rate, so requests are not paced locally (`ClientBuilder::rate_limit` sets one), ".to_string(),
+        None => "The spec declares no request rate, so requests are not paced locally \
+                 (`ClientBuilder::rate_limit` sets one); they are still held while the server \
+                 says no requests remain in the window."
+            .to_string(),
     };
     let _ = writeln!(
         text,
-        "{pace}and held while the server says no requests remain in the window. Failed calls are \
-         retried (twice by default) when the failure may pass and sending again cannot do the \
-         work twice; see the `retry` module.\n"
+        "{pace} Failed calls are retried (twice by default) when the failure may pass and \
+         sending again cannot do the work twice; see the `retry` module.\n"
     );
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");
@@ -218,6 +241,22 @@ pub fn readme(api: &Api) -> String {
         let _ = writeln!(text);
     }
     let _ = writeln!(text, "## Operations\n");
+    let raw = "`client.request(Method::POST, \"/path\")`, adding `.query(..)`, `.header(..)` \
+               or `.json(&body)` as needed. Awaiting it gives the body as `serde_json::Value`; \
+               `.send_as::<T>()` decodes it into a type of yours.";
+    if !has_operations(api) {
+        let _ = writeln!(
+            text,
+            "The spec describes no operations yet. Call the API's endpoints with {raw} Such a \
+             request is authenticated, paced and retried as described above."
+        );
+        return text;
+    }
+    let _ = writeln!(
+        text,
+        "An endpoint the spec does not describe can still be called with {raw} It is \
+         authenticated, paced and retried like the operations below.\n"
+    );
     let _ = writeln!(text, "| call | request | summary |");
     let _ = writeln!(text, "| --- | --- | --- |");
     for resource in &api.resources {
@@ -240,4 +279,9 @@ pub fn readme(api: &Api) -> String {
         }
     }
     text
+}
+
+/// Whether the spec describes any operation.
+fn has_operations(api: &Api) -> bool {
+    api.resources.iter().any(|r| !r.operations.is_empty())
 }

@@ -39,7 +39,7 @@ pub fn spec_rs(api: &Api) -> TokenStream {
     };
     let authorize = authorize(&api.auth);
     let constructors = constructors(&api.auth, key_env);
-    let errors = errors(api.errors.as_ref());
+    let errors = errors(api.errors.as_ref(), &api.retryable_statuses);
     quote! {
         //! What the spec says about the API as a whole: where it is, how requests are
         //! authenticated, the default request rate, and how errors are reported.
@@ -152,7 +152,7 @@ fn constructors(auth: &Auth, key_env: Option<&str>) -> TokenStream {
     }
 }
 
-fn errors(model: Option<&ErrorModel>) -> TokenStream {
+fn errors(model: Option<&ErrorModel>, retryable_statuses: &[u16]) -> TokenStream {
     let (code_type, code_doc) = match model.and_then(|m| m.code_type.as_deref()) {
         Some(name) => {
             let name = ident(name);
@@ -173,10 +173,9 @@ fn errors(model: Option<&ErrorModel>) -> TokenStream {
     let code_property = option_str(model.and_then(|m| m.code_property.as_deref()));
     let message_property = option_str(model.and_then(|m| m.message_property.as_deref()));
     let retryable_codes = model.map(|m| m.retryable_codes.clone()).unwrap_or_default();
-    let retryable_statuses = model
-        .map(|m| m.retryable_statuses.clone())
-        .unwrap_or_default()
-        .into_iter()
+    let retryable_statuses = retryable_statuses
+        .iter()
+        .copied()
         .map(proc_macro2::Literal::u16_unsuffixed);
     let code_doc = crate::emit::docs::doc(Some(code_doc));
     quote! {

@@ -50,6 +50,7 @@ pub fn assemble(
         auth: auth(ctx),
         rate_limit: rate_limit(ctx),
         errors,
+        retryable_statuses: retryable_statuses(ctx),
         types,
         examples: examples(ctx),
         resources,
@@ -297,7 +298,6 @@ pub fn error_model(ctx: &mut Ctx<'_>, space: &TypeSpace) -> Option<ErrorModel> {
         message_property: message.map(|f| f.wire_name),
         code_type,
         retryable_codes,
-        retryable_statuses: retryable_statuses(ctx),
     })
 }
 

@@ -4,6 +4,9 @@
 //! Works on the raw document: a component is used when a `$ref` outside `components`
 //! reaches it, directly or through other components. Schemas that carry the error model's
 //! extensions are used by the generator itself.
+//!
+//! A spec without operations is left alone: its components are the vocabulary of operations
+//! still to be described (shared error responses, rate-limit headers), not leftovers.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,6 +32,9 @@ const USED_BY_GENERATOR: &[&str] = &["x-error-code", "x-error-message"];
 type Component = (String, String);
 
 pub fn warn_unused(ctx: &mut Ctx<'_>) {
+    if ctx.spec.operations().next().is_none() {
+        return;
+    }
     let Some(root) = ctx.raw.as_object() else {
         return;
     };
