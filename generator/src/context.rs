@@ -1,6 +1,8 @@
 //! What every lowering step shares: the parsed document, where its nodes came from, and the
 //! list of diagnostics collected so far.
 
+use std::collections::BTreeSet;
+
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
@@ -15,6 +17,8 @@ pub struct Ctx<'a> {
     /// Which file, pointer and line each node of `raw` came from.
     pub sources: &'a Sources,
     pub diagnostics: Vec<Diagnostic>,
+    /// Pointers of the `$ref`s already reported as leading nowhere.
+    pub dangling: BTreeSet<String>,
 }
 
 /// A JSON pointer one step below `base`.
@@ -80,6 +84,9 @@ impl<'a> Ctx<'a> {
                         .as_ref()
                         .and_then(|components| lookup(components).get(&name));
                     let Some(target) = target else {
+                        if self.dangling.contains(&child(&at, "$ref")) {
+                            return None;
+                        }
                         let known = self
                             .spec
                             .components

@@ -172,6 +172,7 @@ fn model_here(
         raw: &document.raw,
         sources: &document.sources,
         diagnostics: document.warnings.clone(),
+        dangling: Default::default(),
     };
     let api = lower::lower(&mut ctx, options);
     let mut diagnostics = ctx.diagnostics;

@@ -3,6 +3,7 @@
 mod api;
 mod graph;
 mod operations;
+mod references;
 mod schema;
 mod types;
 mod unused;
@@ -13,6 +14,7 @@ use crate::model::Api;
 
 /// Lowers the whole document. Errors and warnings go to `ctx.diagnostics`.
 pub fn lower(ctx: &mut Ctx<'_>, options: &Options) -> Api {
+    references::check(ctx);
     unused::warn_unused(ctx);
     let mut space = types::TypeSpace::new(ctx);
     space.lower_components(ctx);

@@ -315,6 +315,8 @@ impl TypeSpace {
             Some(name) => TypeRef::Named(name.clone()),
             // Already reported: two schemas with one Rust name.
             None if self.collided.contains(&key) => TypeRef::Json,
+            // Already reported by the check of every reference.
+            None if ctx.dangling.contains(&child(pointer, "$ref")) => TypeRef::Json,
             None => {
                 let known = ctx.spec.components.iter().flat_map(|c| c.schemas.keys());
                 let hint = did_you_mean(&key, known.map(String::as_str));
