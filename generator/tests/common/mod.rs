@@ -1,5 +1,5 @@
 //! Helpers shared by the tests that compile generated crates (`fixtures_compile.rs`,
-//! `corpus.rs`, `media_e2e.rs`).
+//! `corpus.rs`, `media_e2e.rs`, `generic_e2e.rs`).
 //!
 //! The crates are written into a throw-away Cargo workspace under `<workspace>/target/`
 //! (with a copy of the main `Cargo.lock`, so that the dependency versions are the ones the
@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -200,4 +200,146 @@ pub fn clippy_workspace(dir: &Path) -> (Output, BTreeMap<String, Vec<CompilerErr
         String::from_utf8_lossy(&output.stderr)
     );
     (output, errors)
+}
+
+/// A fixture crate for an end-to-end test: generated from a fixture spec, with client-side
+/// test files of its own added, then tested with `cargo test` by [`run_end_to_end`].
+pub struct EndToEndCrate<'a> {
+    /// The spec, relative to the generator crate (`tests/fixtures/media.yaml`).
+    pub spec: &'a str,
+    /// The member folder in the scratch workspace.
+    pub member: &'a str,
+    /// Files added to the generated crate: its path inside the crate, then the file it is
+    /// copied from, relative to the generator crate.
+    pub files: &'a [(&'a str, &'a str)],
+    /// The test targets that must run, by the path cargo prints for them
+    /// (`tests/client.rs`), each with the exact number of tests that must pass in it.
+    pub passed: &'a [(&'a str, usize)],
+}
+
+/// Generates each crate into the scratch workspace `<workspace>/<scratch>` (with `wiremock`
+/// as a dev-dependency, the added files, a workspace manifest naming `written_by`, and the
+/// main lock file), runs `cargo test --tests` there (offline first, online when offline
+/// resolution fails; target directory `<workspace>/target/fixture-target/`), and fails
+/// unless it succeeds and every test target in `passed` reports exactly its number of
+/// passed tests.
+pub fn run_end_to_end(scratch: &str, written_by: &str, crates: &[EndToEndCrate<'_>]) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = workspace_root().join(scratch);
+    for krate in crates {
+        let spec = fs::read_to_string(manifest.join(krate.spec))
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", krate.spec));
+        let options = generator::Options {
+            crate_name: None,
+            spec_path: krate.spec.to_string(),
+            regenerate_command: "cargo xtask codegen".to_string(),
+        };
+        let generated = generator::generate(&spec, &options).unwrap_or_else(|errors| {
+            let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!("{} does not generate:\n{}", krate.spec, text.join("\n"))
+        });
+        let crate_dir = dir.join(krate.member);
+        for (relative, text) in &generated.files {
+            let text = if relative == "Cargo.toml" {
+                // The server the tests talk to.
+                format!("{text}wiremock = \"0.6\"\n")
+            } else {
+                text.clone()
+            };
+            write_if_changed(&crate_dir.join(relative), &text);
+        }
+        for (relative, source) in krate.files {
+            let text = fs::read_to_string(manifest.join(source))
+                .unwrap_or_else(|error| panic!("cannot read {source}: {error}"));
+            write_if_changed(&crate_dir.join(relative), &text);
+        }
+    }
+    let members: Vec<String> = crates.iter().map(|k| format!("\"{}\"", k.member)).collect();
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "# Written by {written_by}.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    );
+    let lock = fs::read_to_string(workspace_root().join("Cargo.lock"))
+        .expect("the main Cargo.lock is readable");
+    write_if_changed(&dir.join("Cargo.lock"), &lock);
+
+    let (mut success, mut log) = cargo_test(&dir, true);
+    if !success && log.contains("offline") {
+        eprintln!("offline resolution failed; trying again online:\n{log}");
+        (success, log) = cargo_test(&dir, false);
+    }
+    assert!(success, "cargo test in {} failed:\n{log}", dir.display());
+    // The tests really ran (a filter or an empty file would also succeed).
+    let results = test_results(&log);
+    for krate in crates {
+        for (target, count) in krate.passed {
+            let found: Vec<&String> = results
+                .iter()
+                .filter(|(name, _)| name == target)
+                .map(|(_, result)| result)
+                .collect();
+            let expected = format!("test result: ok. {count} passed;");
+            assert!(
+                found.len() == 1 && found.iter().all(|line| line.starts_with(&expected)),
+                "expected `{target}` of {} to run once with {count} tests passing; its results: \
+                 {found:?}\n{log}",
+                krate.member
+            );
+        }
+    }
+}
+
+/// Runs `cargo test --tests` in `dir`; whether it succeeded, and its output and error
+/// output as one text, in the order they were written (so that each test binary's results
+/// follow the line that names it).
+fn cargo_test(dir: &Path, offline: bool) -> (bool, String) {
+    let log_path = dir.join("cargo-test.log");
+    let log = fs::File::create(&log_path)
+        .unwrap_or_else(|error| panic!("cannot create {}: {error}", log_path.display()));
+    let log_too = log
+        .try_clone()
+        .unwrap_or_else(|error| panic!("cannot share {}: {error}", log_path.display()));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = Command::new(cargo);
+    command.current_dir(dir).args(["test", "--tests"]);
+    if offline {
+        command.arg("--offline");
+    }
+    let status = command
+        .env(
+            "CARGO_TARGET_DIR",
+            // Shared with the other scratch crates, so that dependencies build once.
+            workspace_root().join("target/fixture-target"),
+        )
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log_too)
+        .status()
+        .unwrap_or_else(|error| panic!("cannot run cargo test: {error}"));
+    let text = fs::read(&log_path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", log_path.display()));
+    (
+        status.success(),
+        String::from_utf8_lossy(&text).into_owned(),
+    )
+}
+
+/// Each test binary's `test result:` line, after the target cargo named for it in its
+/// `Running <target> (<binary>)` line (`tests/client.rs`, `unittests src/lib.rs`).
+fn test_results(log: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current = None;
+    for line in log.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("Running ") {
+            current = rest.rsplit_once(" (").map(|(target, _)| target.to_string());
+        } else if line.starts_with("test result:") {
+            if let Some(target) = current.take() {
+                out.push((target, line.to_string()));
+            }
+        }
+    }
+    out
 }
