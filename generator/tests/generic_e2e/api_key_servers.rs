@@ -9,9 +9,9 @@ mod server;
 use std::time::Duration;
 
 use fixture_api_key_servers::types::{Item, ListItemsResponse, NewItem};
-use fixture_api_key_servers::{Client, Error, Method, spec};
+use fixture_api_key_servers::{spec, Client, Error, Method};
 use serde_json::json;
-use server::{Server, header, header_names};
+use server::{header, header_names, Server};
 use wiremock::ResponseTemplate;
 
 const KEY: &str = "k-3f9a-secret";

@@ -8,9 +8,9 @@ mod server;
 use std::time::Duration;
 
 use fixture_no_auth::types::GetStatusResponse;
-use fixture_no_auth::{Client, spec};
+use fixture_no_auth::{spec, Client};
 use serde_json::json;
-use server::{Server, header, header_names};
+use server::{header, header_names, Server};
 use wiremock::ResponseTemplate;
 
 fn up() -> ResponseTemplate {

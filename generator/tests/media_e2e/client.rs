@@ -16,7 +16,10 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// A server that answers every request with `response`.
 async fn start(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
     server
 }
 
@@ -64,7 +67,11 @@ async fn a_form_body_is_url_encoded_and_a_text_answer_comes_back_as_a_string() {
         remember: Some(true),
         scopes: Some(vec!["read".into(), "write".into()]),
     };
-    let token = client(&server).operations().login(&credentials).await.unwrap();
+    let token = client(&server)
+        .operations()
+        .login(&credentials)
+        .await
+        .unwrap();
     assert_eq!(token.body(), "token-123");
 
     let request = only_request(&server).await;
@@ -107,7 +114,12 @@ async fn an_optional_form_body_left_out_sends_no_body() {
         q: Some("a b".into()),
         page: None,
     };
-    client(&server).operations().search().body(&query).await.unwrap();
+    client(&server)
+        .operations()
+        .search()
+        .body(&query)
+        .await
+        .unwrap();
     assert_eq!(only_request(&server).await.body, b"q=a+b");
 }
 
@@ -117,8 +129,8 @@ async fn server_with_text(text: &str) -> MockServer {
 
 #[tokio::test]
 async fn a_multipart_body_has_one_part_per_field_in_spec_order() {
-    let server = start(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "u1"})))
-        .await;
+    let server =
+        start(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "u1"}))).await;
     let mut extra = BTreeMap::new();
     extra.insert("note".to_string(), "keep".to_string());
     extra.insert("we\"ird\nname".to_string(), "x".to_string());
@@ -129,7 +141,9 @@ async fn a_multipart_body_has_one_part_per_field_in_spec_order() {
         thumbnail: None,
         attachments: Some(vec![
             File::new(b"A".to_vec()),
-            File::new(b"B".to_vec()).with_file_name("b.txt").with_content_type("text/plain"),
+            File::new(b"B".to_vec())
+                .with_file_name("b.txt")
+                .with_content_type("text/plain"),
         ]),
         title: "Holiday".into(),
         size: Some(42),
@@ -194,7 +208,11 @@ async fn the_boundary_never_occurs_in_a_part_and_a_map_body_becomes_parts() {
         "text with ----form-data-boundary-00000000 inside".to_string(),
     );
     fields.insert("b".to_string(), "2".to_string());
-    client(&server).operations().post_fields(&fields).await.unwrap();
+    client(&server)
+        .operations()
+        .post_fields(&fields)
+        .await
+        .unwrap();
     let request = only_request(&server).await;
     let boundary = boundary(header(&request, "content-type"));
     assert_eq!(boundary, "----form-data-boundary-00000001");
@@ -251,9 +269,13 @@ async fn bytes_go_out_and_come_back_unchanged() {
 
 #[tokio::test]
 async fn a_text_body_is_sent_as_utf8_and_json_is_preferred_over_xml() {
-    let server = start(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "n1"})))
-        .await;
-    let stored = client(&server).operations().post_note("héllo").await.unwrap();
+    let server =
+        start(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "n1"}))).await;
+    let stored = client(&server)
+        .operations()
+        .post_note("héllo")
+        .await
+        .unwrap();
     assert_eq!(stored.id, "n1");
     let request = only_request(&server).await;
     assert_eq!(header(&request, "content-type"), "text/plain");
@@ -298,8 +320,8 @@ async fn each_status_gives_its_own_variant() {
     }
 
     // A body that does not match the status's schema is a decode error with the status.
-    let server = start(ResponseTemplate::new(202).set_body_json(serde_json::json!({"id": 1})))
-        .await;
+    let server =
+        start(ResponseTemplate::new(202).set_body_json(serde_json::json!({"id": 1}))).await;
     let error = client(&server).operations().start_job().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(202));
     assert!(
