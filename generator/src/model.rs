@@ -13,6 +13,8 @@ pub struct Api {
     pub regenerate_command: String,
     pub base_url: Option<String>,
     pub base_url_env: Option<String>,
+    /// Every server the spec names, in its order.
+    pub servers: Vec<Server>,
     pub auth: Auth,
     pub rate_limit: Option<RateLimit>,
     pub errors: Option<ErrorModel>,
@@ -29,6 +31,16 @@ pub struct Api {
     /// link to an item of another crate), which rustdoc would take for links it cannot
     /// resolve.
     pub prose_has_brackets: bool,
+}
+
+/// A server the spec names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The URL with every variable at its default.
+    pub url: String,
+    /// The URL as the spec writes it, `{variables}` included.
+    pub template: String,
+    pub description: Option<String>,
 }
 
 /// How requests are authenticated.

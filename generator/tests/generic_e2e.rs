@@ -50,7 +50,7 @@ fn clients_of_specs_unlike_the_real_ones_work_against_a_local_server() {
                     ("tests/no_auth.rs", "tests/generic_e2e/no_auth.rs"),
                     ("tests/server/mod.rs", "tests/generic_e2e/server.rs"),
                 ],
-                passed: &[("tests/no_auth.rs", 4)],
+                passed: &[("tests/no_auth.rs", 5)],
             },
         ],
     );

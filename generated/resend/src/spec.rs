@@ -17,6 +17,29 @@ pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.resend.com");
 /// The environment variable that, when set, overrides [`DEFAULT_BASE_URL`].
 pub const BASE_URL_ENV: Option<&str> = Some("RESEND_BASE_URL");
 
+/// Every server the spec names, in its order (the first is the default). Give one
+/// to [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) to use it.
+pub const SERVERS: &[Server] = &[
+    Server {
+        url: "https://api.resend.com",
+        template: "https://api.resend.com",
+        description: Some(
+            "Production API. The `RESEND_BASE_URL` environment variable may point clients elsewhere.",
+        ),
+    },
+];
+
+/// A server the spec names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Server {
+    /// The URL, with each of its variables at the spec's default.
+    pub url: &'static str,
+    /// The URL as the spec writes it; `{name}` marks a variable to fill in.
+    pub template: &'static str,
+    /// What the spec says of this server.
+    pub description: Option<&'static str>,
+}
+
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: Option<&str> = Some("RESEND_API_KEY");
 

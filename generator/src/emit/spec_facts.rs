@@ -37,6 +37,14 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         }
         None => quote!(None),
     };
+    let servers = api.servers.iter().map(|server| {
+        let url = &server.url;
+        let template = &server.template;
+        let description = option_str(server.description.as_deref());
+        quote! {
+            Server { url: #url, template: #template, description: #description }
+        }
+    });
     let authorize = authorize(&api.auth);
     let constructors = constructors(&api.auth, key_env);
     let errors = errors(api.errors.as_ref(), &api.retryable_statuses);
@@ -58,6 +66,21 @@ pub fn spec_rs(api: &Api) -> TokenStream {
 
         /// The environment variable that, when set, overrides [`DEFAULT_BASE_URL`].
         pub const BASE_URL_ENV: Option<&str> = #base_url_env;
+
+        /// Every server the spec names, in its order (the first is the default). Give one
+        /// to [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) to use it.
+        pub const SERVERS: &[Server] = &[#(#servers),*];
+
+        /// A server the spec names.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Server {
+            /// The URL, with each of its variables at the spec's default.
+            pub url: &'static str,
+            /// The URL as the spec writes it; `{name}` marks a variable to fill in.
+            pub template: &'static str,
+            /// What the spec says of this server.
+            pub description: Option<&'static str>,
+        }
 
         #api_key_env_doc
         pub const API_KEY_ENV: Option<&str> = #api_key_env;

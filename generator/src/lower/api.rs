@@ -8,7 +8,7 @@ use crate::Options;
 use crate::context::{Ctx, child, ext_str};
 use crate::lower::types::TypeSpace;
 use crate::model::{
-    Api, Auth, ErrorModel, Example, RateLimit, Resource, TypeDef, TypeKind, TypeRef,
+    Api, Auth, ErrorModel, Example, RateLimit, Resource, Server, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming;
 
@@ -37,6 +37,7 @@ pub fn assemble(
         .unwrap_or("0.1.0")
         .to_string();
     let (base_url, base_url_env) = server(ctx);
+    let servers = servers(ctx);
     Api {
         crate_name,
         crate_version,
@@ -47,6 +48,7 @@ pub fn assemble(
         regenerate_command: options.regenerate_command.clone(),
         base_url,
         base_url_env,
+        servers,
         auth: auth(ctx),
         rate_limit: rate_limit(ctx),
         errors,
@@ -147,6 +149,25 @@ fn server(ctx: &mut Ctx<'_>) -> (Option<String>, Option<String>) {
         return (None, env);
     }
     (Some(url), env)
+}
+
+/// Every server of the spec, its variables at their defaults.
+fn servers(ctx: &Ctx<'_>) -> Vec<Server> {
+    ctx.spec
+        .servers
+        .iter()
+        .map(|server| {
+            let mut url = server.url.clone();
+            for (name, variable) in server.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+            Server {
+                url,
+                template: server.url.clone(),
+                description: server.description.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The security scheme of the first global requirement.

@@ -30,6 +30,37 @@ fn the_spec_gives_the_first_server_with_its_default_and_needs_no_key() {
     assert_eq!(client.rate_limit(), None);
 }
 
+#[test]
+fn every_server_of_the_spec_is_listed_and_can_be_chosen() {
+    let urls: Vec<(&str, &str)> = spec::SERVERS.iter().map(|s| (s.url, s.template)).collect();
+    assert_eq!(
+        urls,
+        [
+            (
+                "https://eu.api.example.com",
+                "https://{region}.api.example.com"
+            ),
+            (
+                "https://staging.api.example.com",
+                "https://staging.api.example.com"
+            ),
+            ("http://localhost:8080", "http://localhost:8080"),
+        ]
+    );
+    assert_eq!(Some(spec::SERVERS[0].url), spec::DEFAULT_BASE_URL);
+    for server in spec::SERVERS {
+        let client = Client::builder().base_url(server.url).build().unwrap();
+        assert!(
+            client.base_url().as_str().starts_with(server.url),
+            "{server:?}"
+        );
+    }
+    // Another value of the variable, filled in by hand.
+    let us = spec::SERVERS[0].template.replace("{region}", "us");
+    let client = Client::builder().base_url(us).build().unwrap();
+    assert_eq!(client.base_url().as_str(), "https://us.api.example.com/");
+}
+
 #[tokio::test]
 async fn a_call_without_a_key_sends_no_credentials_and_decodes() {
     let server = Server::answering(up()).await;
