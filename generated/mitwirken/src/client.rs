@@ -339,7 +339,9 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API key to authenticate with.
+    /// The API key to authenticate with, sent the way the spec's security scheme says. When
+    /// the spec declares no scheme ([`spec::REQUIRES_API_KEY`](crate::spec::REQUIRES_API_KEY)
+    /// is `false`), there is nowhere to send it and it is not sent.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(Credential(api_key.into()));
         self

@@ -166,11 +166,19 @@ pub fn readme(api: &Api) -> String {
         Some((resource, op)) => {
             let _ = writeln!(text, "use {library}::Client;\n");
             let _ = writeln!(text, "let client = {constructor};");
+            // The operation's arguments, named as in its signature.
+            let mut arguments: Vec<String> = crate::emit::resources::required_params(op)
+                .map(|p| crate::naming::bare(&p.name).to_string())
+                .collect();
+            if op.body.as_ref().is_some_and(|b| b.required) {
+                arguments.push("&body".to_string());
+            }
             let _ = writeln!(
                 text,
-                "let response = client.{}().{}(/* parameters */).await?;",
+                "let response = client.{}().{}({}).await?;",
                 crate::naming::bare(&resource.module),
-                crate::naming::bare(&op.method_name)
+                crate::naming::bare(&op.method_name),
+                arguments.join(", ")
             );
         }
         None => {

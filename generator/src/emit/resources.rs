@@ -120,7 +120,7 @@ fn body_converts(body: &Body) -> bool {
     matches!(body.kind, BodyKind::Text | BodyKind::Bytes)
 }
 
-fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
+pub(crate) fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
     op.path_params.iter().chain(
         op.query_params
             .iter()
