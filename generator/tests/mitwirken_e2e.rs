@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use mitwirken_client::{Client, Error, Method, RateLimit, StatusCode, spec};
 use serde_json::json;
-use support::{Received, Reply, Server};
+use support::{Reply, Server, gap};
 
 const API_KEY: &str = "mit_123456789";
 
@@ -39,10 +39,6 @@ fn unpaced_client(server: &Server) -> Client {
         .no_rate_limit()
         .build()
         .expect("a client for a loopback server")
-}
-
-fn gap(requests: &[Received], i: usize) -> Duration {
-    requests[i + 1].at.duration_since(requests[i].at)
 }
 
 fn api_error(result: Result<mitwirken_client::ApiResponse<serde_json::Value>, Error>) -> Error {

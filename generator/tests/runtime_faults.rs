@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 use resend_client::types::{CreateDomainRequest, SendEmailRequest};
 use resend_client::{Client, Error, ErrorCode, RateLimit};
 use serde_json::json;
-use support::{Received, Reply, Server, TokenBucket};
+use support::{Reply, Server, TokenBucket, gap};
 
 const API_KEY: &str = "re_secret_key_123";
 
@@ -55,10 +55,6 @@ fn new_domain() -> CreateDomainRequest {
         name: "acme.dev".into(),
         ..Default::default()
     }
-}
-
-fn gap(requests: &[Received], i: usize) -> Duration {
-    requests[i + 1].at.duration_since(requests[i].at)
 }
 
 // ---------------------------------------------------------------------------------------------

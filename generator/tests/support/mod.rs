@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// The time between the arrivals of request `i` and request `i + 1`.
+pub fn gap(requests: &[Received], i: usize) -> Duration {
+    requests[i + 1].at.duration_since(requests[i].at)
+}
+
 /// A request as the server read it.
 #[derive(Debug, Clone)]
 pub struct Received {
