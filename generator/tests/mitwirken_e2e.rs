@@ -289,3 +289,88 @@ async fn an_exhausted_window_holds_the_next_request_until_the_reset() {
         gap(&requests, 0)
     );
 }
+
+/// Runs `test` of this test binary in a child process, with `env` set and the variables of
+/// `remove` unset, and returns whether it passed and what it printed. The environment is
+/// per process, so this is how `from_env` is tried without racing the other tests.
+async fn run_in_child(test: &str, env: &[(&str, String)], remove: &[&str]) -> (bool, String) {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    for name in remove {
+        command.env_remove(name);
+    }
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("the test binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success() && text.contains("1 passed"), text)
+}
+
+#[tokio::test]
+async fn from_env_reads_the_key_and_the_base_url_from_the_variables_the_spec_names() {
+    let server = Server::always(Reply::json(200, json!({"pong": true}))).await;
+    let (passed, output) = run_in_child(
+        "child_calls_through_from_env",
+        &[
+            ("MITWIRKEN_API_KEY", "mit_from_the_environment".to_string()),
+            ("MITWIRKEN_BASE_URL", server.url()),
+        ],
+        &[],
+    )
+    .await;
+    assert!(passed, "{output}");
+    let requests = server.received();
+    assert_eq!(requests.len(), 1, "{output}");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer mit_from_the_environment")
+    );
+    assert_eq!(requests[0].target, "/ping");
+}
+
+#[tokio::test]
+async fn from_env_without_the_key_variable_is_a_configuration_error_naming_it() {
+    let (passed, output) = run_in_child(
+        "child_from_env_fails_without_a_key",
+        &[],
+        &["MITWIRKEN_API_KEY"],
+    )
+    .await;
+    assert!(passed, "{output}");
+}
+
+#[tokio::test]
+#[ignore = "run in a child process by from_env_reads_the_key_and_the_base_url_..."]
+async fn child_calls_through_from_env() {
+    let client = Client::from_env().expect("the variables are set");
+    let response = client
+        .request(Method::GET, "/ping")
+        .await
+        .expect("the server answers");
+    assert_eq!(response.body()["pong"], true);
+}
+
+#[test]
+#[ignore = "run in a child process by from_env_without_the_key_variable_..."]
+fn child_from_env_fails_without_a_key() {
+    match Client::from_env() {
+        Err(Error::Config { message }) => {
+            assert!(message.contains("MITWIRKEN_API_KEY"), "{message}")
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
