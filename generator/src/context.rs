@@ -92,13 +92,9 @@ impl<'a> Ctx<'a> {
                             .components
                             .as_ref()
                             .map(|components| lookup(components).keys().map(String::as_str));
-                        let hint = did_you_mean(&name, known.into_iter().flatten());
-                        self.error(
-                            &child(&at, "$ref"),
-                            format!(
-                                "dangling reference `{reference}`: expected the name of one of the {kind} in `components/{kind}`, found `{name}`{hint}"
-                            ),
-                        );
+                        let message =
+                            dangling_component(reference, kind, &name, known.into_iter().flatten());
+                        self.error(&child(&at, "$ref"), message);
                         return None;
                     };
                     at = child(&format!("#/components/{kind}"), &name);
@@ -112,6 +108,25 @@ impl<'a> Ctx<'a> {
         );
         None
     }
+}
+
+/// What is wrong with `reference`, which names the component `name` of `kind` (`schemas`,
+/// `responses`...) that is not there; `known` are the names that are.
+pub fn dangling_component<'k>(
+    reference: &str,
+    kind: &str,
+    name: &str,
+    known: impl IntoIterator<Item = &'k str>,
+) -> String {
+    let hint = did_you_mean(name, known);
+    let expected = if kind == "schemas" {
+        "a schema".to_string()
+    } else {
+        format!("one of the {kind}")
+    };
+    format!(
+        "dangling reference `{reference}`: expected the name of {expected} in `components/{kind}`, found `{name}`{hint}"
+    )
 }
 
 /// Undoes the escaping of one JSON pointer token.

@@ -36,8 +36,8 @@ pub fn assemble(
     let crate_version = ext_str(&spec.info.extensions, "x-crate-version")
         .unwrap_or("0.1.0")
         .to_string();
-    let (base_url, base_url_env) = server(ctx);
     let servers = servers(ctx);
+    let (base_url, base_url_env) = base_url(ctx, &servers);
     Api {
         crate_name,
         crate_version,
@@ -117,40 +117,6 @@ fn valid_crate_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-/// The first server, with its variables set to their defaults, and the environment variable
-/// that may override it (`x-env`).
-fn server(ctx: &mut Ctx<'_>) -> (Option<String>, Option<String>) {
-    let Some(server) = ctx.spec.servers.first() else {
-        ctx.warn(
-            "#",
-            "the spec names no `servers`: callers must give the base URL themselves",
-        );
-        return (None, None);
-    };
-    let mut url = server.url.clone();
-    if let Some(variables) = &server.variables {
-        for (name, variable) in variables {
-            url = url.replace(&format!("{{{name}}}"), &variable.default);
-        }
-    }
-    let env = ext_str(&server.extensions, "x-env").map(str::to_string);
-    if url.contains('{') {
-        ctx.error(
-            "#/servers/0/url",
-            format!("server URL `{url}` has a variable with no default"),
-        );
-    } else if !url.contains("://") {
-        ctx.warn(
-            "#/servers/0/url",
-            format!(
-                "server URL `{url}` is relative; the client needs an absolute base URL at run time"
-            ),
-        );
-        return (None, env);
-    }
-    (Some(url), env)
-}
-
 /// Every server of the spec, its variables at their defaults.
 fn servers(ctx: &Ctx<'_>) -> Vec<Server> {
     ctx.spec
@@ -168,6 +134,39 @@ fn servers(ctx: &Ctx<'_>) -> Vec<Server> {
             }
         })
         .collect()
+}
+
+/// The default base URL (the first server, when it is absolute) and the environment
+/// variable that may override it (`x-env`).
+fn base_url(ctx: &mut Ctx<'_>, servers: &[Server]) -> (Option<String>, Option<String>) {
+    let Some(Server { url, .. }) = servers.first() else {
+        ctx.warn(
+            "#",
+            "the spec names no `servers`: callers must give the base URL themselves",
+        );
+        return (None, None);
+    };
+    let env = ctx
+        .spec
+        .servers
+        .first()
+        .and_then(|server| ext_str(&server.extensions, "x-env"))
+        .map(str::to_string);
+    if url.contains('{') {
+        ctx.error(
+            "#/servers/0/url",
+            format!("server URL `{url}` has a variable with no default"),
+        );
+    } else if !url.contains("://") {
+        ctx.warn(
+            "#/servers/0/url",
+            format!(
+                "server URL `{url}` is relative; the client needs an absolute base URL at run time"
+            ),
+        );
+        return (None, env);
+    }
+    (Some(url.clone()), env)
 }
 
 /// The security scheme of the first global requirement.

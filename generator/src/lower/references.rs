@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::context::{Ctx, child, unescape_token};
+use crate::context::{Ctx, child, dangling_component, unescape_token};
 use crate::diagnostic::did_you_mean;
 use crate::tree::Node;
 
@@ -92,41 +92,26 @@ fn dangling_message(raw: &Value, reference: &str) -> Option<String> {
         Value::Object(map) => map.keys().map(String::as_str).collect(),
         _ => Vec::new(),
     };
-    let hint = did_you_mean(missing, known.iter().copied());
     let message = match (tokens.first().map(String::as_str), found) {
         (Some("components"), 2) => {
             let kind = tokens.get(1).map(String::as_str).unwrap_or_default();
-            if kind == "schemas" {
-                format!(
-                    "dangling reference `{reference}`: expected the name of a schema in `components/schemas`, found `{missing}`{hint}"
-                )
-            } else {
-                format!(
-                    "dangling reference `{reference}`: expected the name of one of the {kind} in `components/{kind}`, found `{missing}`{hint}"
-                )
-            }
+            dangling_component(reference, kind, missing, known)
         }
         _ => {
-            let parent = if found == 0 {
-                "the document".to_string()
-            } else {
-                format!(
-                    "`#/{}`",
-                    pointer_of(tokens.get(..found).unwrap_or_default())
-                )
+            let parent = match tokens.get(..found) {
+                Some(steps) if found > 0 => {
+                    let at = steps
+                        .iter()
+                        .fold("#".to_string(), |at, step| child(&at, step));
+                    format!("`{at}`")
+                }
+                _ => "the document".to_string(),
             };
+            let hint = did_you_mean(missing, known);
             format!("dangling reference `{reference}`: {parent} has no `{missing}`{hint}")
         }
     };
     Some(message)
-}
-
-fn pointer_of(tokens: &[String]) -> String {
-    tokens
-        .iter()
-        .map(|t| crate::yaml::escape_token(t))
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::context::{Ctx, child, unescape_token};
+use crate::context::{Ctx, child, dangling_component, unescape_token};
 use crate::diagnostic::did_you_mean;
 use crate::lower::graph::{self, Graph};
 use crate::lower::schema::{Kind, View, is_null_member};
@@ -319,13 +319,9 @@ impl TypeSpace {
             None if ctx.dangling.contains(&child(pointer, "$ref")) => TypeRef::Json,
             None => {
                 let known = ctx.spec.components.iter().flat_map(|c| c.schemas.keys());
-                let hint = did_you_mean(&key, known.map(String::as_str));
-                ctx.error(
-                    &child(pointer, "$ref"),
-                    format!(
-                        "dangling reference `{reference}`: expected the name of a schema in `components/schemas`, found `{key}`{hint}"
-                    ),
-                );
+                let message =
+                    dangling_component(reference, "schemas", &key, known.map(String::as_str));
+                ctx.error(&child(pointer, "$ref"), message);
                 TypeRef::Json
             }
         }
