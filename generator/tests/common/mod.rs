@@ -226,6 +226,7 @@ pub struct EndToEndCrate<'a> {
 pub fn run_end_to_end(scratch: &str, written_by: &str, crates: &[EndToEndCrate<'_>]) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = workspace_root().join(scratch);
+    let mut generated_crates = BTreeMap::new();
     for krate in crates {
         let spec = fs::read_to_string(manifest.join(krate.spec))
             .unwrap_or_else(|error| panic!("cannot read {}: {error}", krate.spec));
@@ -234,37 +235,26 @@ pub fn run_end_to_end(scratch: &str, written_by: &str, crates: &[EndToEndCrate<'
             spec_path: krate.spec.to_string(),
             regenerate_command: "cargo xtask codegen".to_string(),
         };
-        let generated = generator::generate(&spec, &options).unwrap_or_else(|errors| {
+        let mut generated = generator::generate(&spec, &options).unwrap_or_else(|errors| {
             let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
             panic!("{} does not generate:\n{}", krate.spec, text.join("\n"))
         });
-        let crate_dir = dir.join(krate.member);
-        for (relative, text) in &generated.files {
-            let text = if relative == "Cargo.toml" {
-                // The server the tests talk to.
-                format!("{text}wiremock = \"0.6\"\n")
-            } else {
-                text.clone()
-            };
-            write_if_changed(&crate_dir.join(relative), &text);
+        if let Some(cargo_toml) = generated.files.get_mut("Cargo.toml") {
+            // The server the tests talk to.
+            cargo_toml.push_str("wiremock = \"0.6\"\n");
         }
         for (relative, source) in krate.files {
             let text = fs::read_to_string(manifest.join(source))
                 .unwrap_or_else(|error| panic!("cannot read {source}: {error}"));
-            write_if_changed(&crate_dir.join(relative), &text);
+            generated.files.insert((*relative).to_string(), text);
         }
+        generated_crates.insert(krate.member, generated);
     }
-    let members: Vec<String> = crates.iter().map(|k| format!("\"{}\"", k.member)).collect();
-    write_if_changed(
-        &dir.join("Cargo.toml"),
-        &format!(
-            "# Written by {written_by}.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    );
-    let lock = fs::read_to_string(workspace_root().join("Cargo.lock"))
-        .expect("the main Cargo.lock is readable");
-    write_if_changed(&dir.join("Cargo.lock"), &lock);
+    let members: BTreeMap<&str, &generator::Generated> = generated_crates
+        .iter()
+        .map(|(member, generated)| (*member, generated))
+        .collect();
+    write_workspace(&dir, &members, written_by);
 
     let (mut success, mut log) = cargo_test(&dir, true);
     if !success && log.contains("offline") {
