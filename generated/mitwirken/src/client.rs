@@ -323,6 +323,17 @@ pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> R
     })
 }
 
+/// A server the spec names (see [`spec::SERVERS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Server {
+    /// The URL, with each of its variables at the spec's default.
+    pub url: &'static str,
+    /// The URL as the spec writes it; `{name}` marks a variable to fill in.
+    pub template: &'static str,
+    /// What the spec says of this server.
+    pub description: Option<&'static str>,
+}
+
 /// Settings for a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {

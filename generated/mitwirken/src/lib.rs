@@ -45,7 +45,7 @@ pub mod retry;
 pub mod spec;
 pub mod types;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, Server};
 pub use error::{ApiError, Error};
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use raw::RawRequest;

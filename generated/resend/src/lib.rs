@@ -56,7 +56,7 @@ pub mod emails;
 pub mod segments;
 pub mod webhooks;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, Server};
 pub use error::{ApiError, Error};
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use raw::RawRequest;

@@ -6,7 +6,7 @@
 use reqwest::header::HeaderMap;
 #[allow(unused_imports)]
 use reqwest::header::HeaderValue;
-use crate::client::{Client, Credential};
+use crate::client::{Client, Credential, Server};
 use crate::error::Error;
 #[allow(unused_imports)]
 use crate::rate_limit::RateLimit;
@@ -28,17 +28,6 @@ pub const SERVERS: &[Server] = &[
         ),
     },
 ];
-
-/// A server the spec names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Server {
-    /// The URL, with each of its variables at the spec's default.
-    pub url: &'static str,
-    /// The URL as the spec writes it; `{name}` marks a variable to fill in.
-    pub template: &'static str,
-    /// What the spec says of this server.
-    pub description: Option<&'static str>,
-}
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: Option<&str> = Some("RESEND_API_KEY");

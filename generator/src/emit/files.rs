@@ -77,7 +77,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         #(#modules)*
 
-        pub use client::{Client, ClientBuilder};
+        pub use client::{Client, ClientBuilder, Server};
         pub use error::{ApiError, Error};
         pub use rate_limit::{RateLimit, RateLimitState};
         pub use raw::RawRequest;

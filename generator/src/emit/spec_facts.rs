@@ -56,7 +56,7 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         #[allow(unused_imports)]
         use reqwest::header::HeaderValue;
 
-        use crate::client::{Client, Credential};
+        use crate::client::{Client, Credential, Server};
         use crate::error::Error;
         #[allow(unused_imports)]
         use crate::rate_limit::RateLimit;
@@ -70,17 +70,6 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         /// Every server the spec names, in its order (the first is the default). Give one
         /// to [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) to use it.
         pub const SERVERS: &[Server] = &[#(#servers),*];
-
-        /// A server the spec names.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Server {
-            /// The URL, with each of its variables at the spec's default.
-            pub url: &'static str,
-            /// The URL as the spec writes it; `{name}` marks a variable to fill in.
-            pub template: &'static str,
-            /// What the spec says of this server.
-            pub description: Option<&'static str>,
-        }
 
         #api_key_env_doc
         pub const API_KEY_ENV: Option<&str> = #api_key_env;
