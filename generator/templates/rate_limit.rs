@@ -1,6 +1,7 @@
 //! Rate limits: what the server reports in its `ratelimit-*` and `retry-after` headers, and
 //! the pacing that keeps a client under the limit.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -35,21 +36,32 @@ impl RateLimit {
         self.window
     }
 
-    /// The time between two requests when they are spread evenly over the window.
-    pub(crate) fn interval(&self) -> Option<Duration> {
-        (self.requests > 0 && !self.window.is_zero()).then(|| self.window / self.requests)
+    /// Whether the rate allows at least one request in a window longer than zero.
+    pub(crate) fn is_valid(&self) -> bool {
+        self.requests > 0 && !self.window.is_zero()
+    }
+
+    /// Whether this rate allows more requests per unit of time than `other`.
+    pub(crate) fn is_faster_than(&self, other: &RateLimit) -> bool {
+        u128::from(self.requests) * other.window.as_nanos()
+            > u128::from(other.requests) * self.window.as_nanos()
     }
 }
 
 /// What a response said about the rate limit, read from its headers (IETF
 /// `draft-ietf-httpapi-ratelimit-headers`: `ratelimit-limit`, `ratelimit-remaining`,
-/// `ratelimit-reset`, `ratelimit-policy`, or the later combined `ratelimit` field; and
-/// `retry-after`). Fields that are absent or malformed are `None`, as the draft asks.
+/// `ratelimit-reset`, `ratelimit-policy`, or the later revisions' `ratelimit` field and
+/// `"name";q=..;w=..` policies; and `retry-after`). Fields that are absent or malformed are
+/// `None`, as the draft asks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RateLimitState {
-    /// Requests allowed in the current window (`ratelimit-limit`).
+    /// Requests allowed in the current window (`ratelimit-limit`, or the quota `q` of the
+    /// policy when only `ratelimit-policy` gives it).
     pub limit: Option<u64>,
+    /// The length of that window: the `w` of the `ratelimit-policy` entry whose quota is the
+    /// limit (or, without a limit, the entry with the shortest window).
+    pub window: Option<Duration>,
     /// Requests left in the current window (`ratelimit-remaining`).
     pub remaining: Option<u64>,
     /// Time until the window resets (`ratelimit-reset`), from when the response arrived.
@@ -70,9 +82,27 @@ impl RateLimitState {
             reset: single(headers, "ratelimit-reset")
                 .and_then(integer)
                 .map(Duration::from_secs),
+            window: None,
             policy: single(headers, "ratelimit-policy").map(str::to_string),
             retry_after: retry_after(headers),
         };
+        if let Some(policy) = state.policy.as_deref() {
+            let entries: Vec<(Option<u64>, Option<u64>)> = policies(policy).collect();
+            let chosen = match state.limit {
+                Some(limit) => entries.iter().find(|(quota, _)| *quota == Some(limit)),
+                None => entries
+                    .iter()
+                    .filter(|(quota, window)| quota.is_some() && window.is_some())
+                    .min_by_key(|(_, window)| *window),
+            }
+            .or_else(|| entries.first());
+            if let Some((quota, window)) = chosen {
+                if state.limit.is_none() {
+                    state.limit = *quota;
+                }
+                state.window = window.map(Duration::from_secs);
+            }
+        }
         // The later revisions' combined field: `ratelimit: "name";r=<remaining>;t=<reset>`.
         if let Some(combined) = single(headers, "ratelimit") {
             let first = combined.split(',').next().unwrap_or_default();
@@ -94,6 +124,25 @@ impl RateLimitState {
     pub fn is_exhausted(&self) -> bool {
         self.remaining == Some(0)
     }
+}
+
+/// The entries of a `ratelimit-policy` field as (quota, window in seconds): revision 06
+/// writes `10;w=1`, later revisions `"name";q=10;w=1`; several are separated by commas.
+fn policies(text: &str) -> impl Iterator<Item = (Option<u64>, Option<u64>)> + '_ {
+    text.split(',').map(|entry| {
+        let mut parts = entry.split(';');
+        let mut quota = parts.next().and_then(integer);
+        let mut window = None;
+        for parameter in parts {
+            let (key, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+            match key.trim() {
+                "q" => quota = integer(value),
+                "w" => window = integer(value),
+                _ => {}
+            }
+        }
+        (quota, window)
+    })
 }
 
 /// The one value of a header; a header that is missing, repeated or not text gives `None`.
@@ -141,54 +190,114 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Paces the requests of a client and all its clones: no faster than the configured rate,
-/// and not at all while the server has said to hold (no requests remaining in the window,
-/// or a `retry-after`).
+/// The longest window the client paces to. A policy over a longer window is a quota (a day's
+/// sending, say): the server refuses past it with an error the call returns, and queueing
+/// every request for hours would only hide that.
+const MAX_WINDOW: Duration = Duration::from_secs(60 * 60);
+
+/// The most departures the pacer remembers. A limit above it is not paced: no client sends
+/// that many requests in one window, and the memory stays bounded whatever a server says.
+const MAX_TRACKED: usize = 100_000;
+
+/// The slack added to a window before a request may use a slot that an earlier request
+/// freed: the server counts arrivals, the client departures, and the two are a little apart.
+/// A fortieth of the window, at most 50 ms (25 ms for a window of a second).
+pub(crate) fn margin(window: Duration) -> Duration {
+    (window / 40).min(Duration::from_millis(50))
+}
+
+/// Paces the requests of a client and all its clones.
+///
+/// A request leaves when the window has room: fewer than `requests` requests left in the
+/// last `window` (plus a small [`margin`]), which is how a server that counts requests in a
+/// sliding window sees them, and never more than one that counts per fixed window or per
+/// token bucket of the same size allows. The rate starts at the spec's (or the caller's)
+/// and follows what the server announces in its headers, never above a rate the caller set.
+/// The server's word also holds every request when it must: a `retry-after`, or no requests
+/// remaining in a window that the client's own requests do not explain (another process
+/// sharing the key took them) until `ratelimit-reset`. A hold and the window are two
+/// bounds on one departure time, never added together.
 #[derive(Debug)]
 pub(crate) struct Pacer {
-    interval: Option<Duration>,
+    /// Whether requests are paced to a rate at all (off with `no_rate_limit`).
+    pacing: bool,
+    /// The caller's rate: the client never goes faster, whatever the server announces.
+    ceiling: Option<RateLimit>,
     follow_headers: bool,
     /// The longest hold taken from headers; a longer one looks like a quota, not a rate.
     max_hold: Duration,
     /// Taken by the request that is next to go, for as long as it waits, so that requests
     /// leave in the order they arrived and each sees holds set while it waited.
     turn: tokio::sync::Mutex<()>,
+    /// Wakes the request waiting for its turn when a response lets it leave sooner.
+    changed: tokio::sync::Notify,
     state: Mutex<PacerState>,
+    /// The limit shared with other clients through Redis, when configured.
+    #[cfg(feature = "redis")]
+    shared: Option<crate::shared_limit::SharedLimit>,
 }
 
 #[derive(Debug, Default)]
 struct PacerState {
-    /// When the last request left.
-    last: Option<Instant>,
+    /// The rate requests are paced to now, if any.
+    rate: Option<RateLimit>,
+    /// When the requests of the last window left, oldest first.
+    sent: VecDeque<Instant>,
     /// No request leaves before this.
     hold_until: Option<Instant>,
 }
 
 impl Pacer {
-    pub(crate) fn new(rate: Option<RateLimit>, follow_headers: bool, max_hold: Duration) -> Self {
+    /// A pacer that starts at `start` (the caller's rate or the spec's), never goes above
+    /// `ceiling`, and paces not at all when `pacing` is off (headers still hold requests
+    /// when `follow_headers` is on).
+    pub(crate) fn new(
+        pacing: bool,
+        start: Option<RateLimit>,
+        ceiling: Option<RateLimit>,
+        follow_headers: bool,
+        max_hold: Duration,
+    ) -> Self {
         Self {
-            interval: rate.and_then(|rate| rate.interval()),
+            pacing,
+            ceiling,
             follow_headers,
             max_hold,
             turn: tokio::sync::Mutex::new(()),
-            state: Mutex::new(PacerState::default()),
+            changed: tokio::sync::Notify::new(),
+            state: Mutex::new(PacerState {
+                rate: start.filter(|_| pacing),
+                ..PacerState::default()
+            }),
+            #[cfg(feature = "redis")]
+            shared: None,
         }
     }
 
+    /// Shares the limit with every client that names the same Redis, key and base URL.
+    #[cfg(feature = "redis")]
+    pub(crate) fn with_shared(mut self, shared: crate::shared_limit::SharedLimit) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, PacerState> {
-        // The state is two instants; a panic elsewhere cannot leave them inconsistent.
+        // The state is plain data updated in single steps; a panic elsewhere cannot leave
+        // it inconsistent.
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The rate requests are paced to now, if any.
+    pub(crate) fn rate(&self) -> Option<RateLimit> {
+        self.lock().rate
+    }
+
     /// The earliest time the next request may leave, or `None` for now.
     fn next_departure(&self, now: Instant) -> Option<Instant> {
         let state = self.lock();
-        let by_rate = match (state.last, self.interval) {
-            (Some(last), Some(interval)) => Some(after(last, interval)),
-            _ => None,
-        };
+        let by_rate = state.rate.and_then(|rate| slot(&state.sent, rate));
         [by_rate, state.hold_until]
             .into_iter()
             .flatten()
@@ -196,48 +305,391 @@ impl Pacer {
             .filter(|at| *at > now)
     }
 
-    /// Waits until a request may leave, and records that it did.
-    pub(crate) async fn wait_turn(&self) {
-        if self.interval.is_none() && !self.follow_headers {
-            return;
-        }
-        let _turn = self.turn.lock().await;
-        while let Some(at) = self.next_departure(Instant::now()) {
+    /// Waits until the pacer lets a request leave.
+    async fn wait_local(&self) {
+        loop {
+            // Listen before looking, so that a change in between is not missed.
+            let changed = self.changed.notified();
+            let mut changed = std::pin::pin!(changed);
+            changed.as_mut().enable();
+            let Some(at) = self.next_departure(Instant::now()) else {
+                return;
+            };
             tracing::debug!(
                 wait_ms = at.saturating_duration_since(Instant::now()).as_millis() as u64,
                 "pacing: waiting before sending"
             );
-            tokio::time::sleep_until(at.into()).await;
+            let _ = tokio::time::timeout_at(at.into(), changed).await;
         }
-        self.lock().last = Some(Instant::now());
     }
 
-    /// Takes note of what a response said: with nothing left in the window, or a
-    /// `retry-after`, every request of this client waits.
-    pub(crate) fn observe(&self, state: &RateLimitState, received: Instant) {
+    /// Waits until a request may leave, and records that it did.
+    pub(crate) async fn wait_turn(&self) {
+        if !self.pacing && !self.follow_headers {
+            return;
+        }
+        let _turn = self.turn.lock().await;
+        self.wait_local().await;
+        #[cfg(feature = "redis")]
+        if let (Some(shared), Some(rate)) = (&self.shared, self.rate()) {
+            if let Some(wait) = shared.reserve(rate, self.max_hold).await {
+                if !wait.is_zero() {
+                    tracing::debug!(
+                        wait_ms = wait.as_millis() as u64,
+                        "pacing: waiting for a slot of the shared limit"
+                    );
+                    tokio::time::sleep(wait).await;
+                    // A hold may have come in meanwhile.
+                    self.wait_local().await;
+                }
+            }
+        }
+        let now = Instant::now();
+        let mut state = self.lock();
+        let keep = state.rate.map_or(Duration::ZERO, |rate| {
+            rate.window.saturating_add(margin(rate.window))
+        });
+        while state
+            .sent
+            .front()
+            .is_some_and(|first| now.saturating_duration_since(*first) > keep)
+            || state.sent.len() >= MAX_TRACKED
+        {
+            state.sent.pop_front();
+        }
+        state.sent.push_back(now);
+    }
+
+    /// Whether the shared limit is in use and reachable: it then decides the pace, and a
+    /// window the server says is full is explained by the other clients' requests.
+    fn shared_is_active(&self) -> bool {
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            return shared.is_active();
+        }
+        false
+    }
+
+    /// Takes note of what a response said: the rate the server announces, and whether every
+    /// request must hold. `refused_for_quota` marks a refusal that waiting cannot fix (a
+    /// used-up daily quota, say): it holds nothing else.
+    pub(crate) fn observe(
+        &self,
+        state: &RateLimitState,
+        received: Instant,
+        refused_for_quota: bool,
+    ) {
         if !self.follow_headers {
             return;
         }
-        let hold = match (state.retry_after, state.is_exhausted(), state.reset) {
-            (Some(wait), _, _) => Some(wait),
-            (None, true, Some(reset)) => Some(reset),
-            _ => None,
-        };
-        let Some(hold) = hold.filter(|hold| !hold.is_zero()) else {
-            return;
+        let mut pacer = self.lock();
+        let mut sooner = false;
+        if let Some(rate) = self.learned(state, pacer.rate) {
+            if pacer.rate != Some(rate) {
+                tracing::debug!(
+                    requests = rate.requests,
+                    window_ms = rate.window.as_millis() as u64,
+                    "pacing: the server announces a rate"
+                );
+                sooner = pacer.rate.is_none_or(|old| rate.is_faster_than(&old));
+                pacer.rate = Some(rate);
+            }
+        }
+        let hold = if refused_for_quota {
+            None
+        } else if let Some(wait) = state.retry_after {
+            Some(wait)
+        } else if state.is_exhausted() && !self.explains_exhaustion(&pacer, received) {
+            state.reset
+        } else {
+            None
         };
         // A wait this long is not followed here: the call that saw it returns the error.
-        if hold > self.max_hold {
-            return;
+        if let Some(hold) = hold.filter(|hold| !hold.is_zero() && *hold <= self.max_hold) {
+            let until = after(received, hold);
+            if pacer.hold_until.is_none_or(|current| current < until) {
+                tracing::debug!(
+                    hold_ms = hold.as_millis() as u64,
+                    "pacing: server asked to hold"
+                );
+                pacer.hold_until = Some(until);
+            }
         }
-        let until = after(received, hold);
-        let mut pacer = self.lock();
-        if pacer.hold_until.is_none_or(|current| current < until) {
-            tracing::debug!(
-                hold_ms = hold.as_millis() as u64,
-                "pacing: server asked to hold"
-            );
-            pacer.hold_until = Some(until);
+        drop(pacer);
+        if sooner {
+            self.changed.notify_waiters();
         }
+    }
+
+    /// The rate to pace to after a response announcing `state`, if it announces one that
+    /// can be paced to: the server's limit over its window (the current window when the
+    /// policy gives none), capped by the caller's rate. A limit of zero, a window of zero or
+    /// longer than [`MAX_WINDOW`] is no rate to pace to.
+    fn learned(&self, state: &RateLimitState, current: Option<RateLimit>) -> Option<RateLimit> {
+        if !self.pacing {
+            return None;
+        }
+        let limit = state.limit.filter(|limit| *limit > 0)?;
+        let window = state
+            .window
+            .or(current.map(|rate| rate.window))
+            .or(self.ceiling.map(|rate| rate.window))
+            .unwrap_or(Duration::from_secs(1));
+        if window.is_zero() || window > MAX_WINDOW {
+            return None;
+        }
+        let announced = RateLimit::new(u32::try_from(limit).unwrap_or(u32::MAX), window);
+        Some(match self.ceiling {
+            Some(ceiling) if announced.is_faster_than(&ceiling) => ceiling,
+            _ => announced,
+        })
+    }
+
+    /// Whether a window the server reports full at `received` is full of this client's own
+    /// requests (or the shared limit's): the pacer then already waits for it to free a slot,
+    /// and holding until a reset rounded up to whole seconds would wait longer than needed.
+    fn explains_exhaustion(&self, pacer: &PacerState, received: Instant) -> bool {
+        if self.shared_is_active() {
+            return true;
+        }
+        let Some(rate) = pacer.rate else {
+            return false;
+        };
+        let in_window = pacer
+            .sent
+            .iter()
+            .rev()
+            .take_while(|sent| received.saturating_duration_since(**sent) < rate.window)
+            .count();
+        in_window >= rate.requests as usize
+    }
+}
+
+/// When the window has room for one more request, given the departures so far: the
+/// `requests`-th latest departure plus the window and the margin; `None` while fewer than
+/// `requests` left (or the limit is too large to track).
+fn slot(sent: &VecDeque<Instant>, rate: RateLimit) -> Option<Instant> {
+    let requests = rate.requests as usize;
+    if requests == 0 || requests >= MAX_TRACKED {
+        return None;
+    }
+    let index = sent.len().checked_sub(requests)?;
+    let oldest = sent.get(index)?;
+    Some(after(
+        *oldest,
+        rate.window.saturating_add(margin(rate.window)),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, value.parse().expect("a header value"));
+        }
+        map
+    }
+
+    fn announced(limit: u64, window: Option<u64>) -> RateLimitState {
+        RateLimitState {
+            limit: Some(limit),
+            window: window.map(Duration::from_secs),
+            ..RateLimitState::default()
+        }
+    }
+
+    fn pacer(start: Option<RateLimit>, ceiling: Option<RateLimit>) -> Pacer {
+        Pacer::new(true, start, ceiling, true, Duration::from_secs(60))
+    }
+
+    #[test]
+    fn policies_of_every_revision_are_read() {
+        let state = RateLimitState::from_headers(&headers(&[
+            ("ratelimit-limit", "5"),
+            ("ratelimit-policy", "10;w=1, 5;w=2"),
+        ]));
+        assert_eq!(
+            (state.limit, state.window),
+            (Some(5), Some(Duration::from_secs(2)))
+        );
+
+        // The later revisions name their policies and give the quota as `q`.
+        let state = RateLimitState::from_headers(&headers(&[
+            (
+                "ratelimit-policy",
+                "\"burst\";q=100;w=60, \"second\";q=4;w=1",
+            ),
+            ("ratelimit", "\"second\";r=3;t=1"),
+        ]));
+        assert_eq!(
+            (state.limit, state.window),
+            (Some(4), Some(Duration::from_secs(1)))
+        );
+        assert_eq!(state.remaining, Some(3));
+
+        // A limit with no policy has no window; a policy of nonsense gives nothing.
+        let state = RateLimitState::from_headers(&headers(&[("ratelimit-limit", "7")]));
+        assert_eq!((state.limit, state.window), (Some(7), None));
+        let state = RateLimitState::from_headers(&headers(&[("ratelimit-policy", "lots;w=x")]));
+        assert_eq!((state.limit, state.window), (None, None));
+    }
+
+    #[test]
+    fn the_rate_follows_the_server_up_and_down() {
+        let pacer = pacer(Some(RateLimit::per_second(2)), None);
+        let now = Instant::now();
+        pacer.observe(&announced(5, Some(1)), now, false);
+        assert_eq!(pacer.rate(), Some(RateLimit::per_second(5)));
+        pacer.observe(&announced(1, None), now, false);
+        assert_eq!(pacer.rate(), Some(RateLimit::per_second(1)));
+        pacer.observe(&announced(120, Some(60)), now, false);
+        assert_eq!(
+            pacer.rate(),
+            Some(RateLimit::new(120, Duration::from_secs(60)))
+        );
+    }
+
+    #[test]
+    fn a_rate_set_by_the_caller_is_a_ceiling() {
+        let ceiling = RateLimit::per_second(3);
+        let pacer = pacer(Some(ceiling), Some(ceiling));
+        let now = Instant::now();
+        pacer.observe(&announced(5, Some(1)), now, false);
+        assert_eq!(pacer.rate(), Some(ceiling));
+        pacer.observe(&announced(1_000_000_000_000, Some(1)), now, false);
+        assert_eq!(pacer.rate(), Some(ceiling));
+        pacer.observe(&announced(1, Some(1)), now, false);
+        assert_eq!(pacer.rate(), Some(RateLimit::per_second(1)));
+    }
+
+    #[test]
+    fn absurd_announcements_are_not_paced_to() {
+        let pacer = pacer(Some(RateLimit::per_second(2)), None);
+        let now = Instant::now();
+        for nonsense in [
+            announced(0, Some(1)),
+            announced(5, Some(0)),
+            announced(5, Some(10 * 365 * 24 * 60 * 60)),
+        ] {
+            pacer.observe(&nonsense, now, false);
+            assert_eq!(pacer.rate(), Some(RateLimit::per_second(2)), "{nonsense:?}");
+        }
+        // A reset years away holds nothing: it is a quota, not a rate.
+        let years = RateLimitState {
+            remaining: Some(0),
+            reset: Some(Duration::from_secs(10 * 365 * 24 * 60 * 60)),
+            ..RateLimitState::default()
+        };
+        pacer.observe(&years, now, false);
+        assert_eq!(pacer.next_departure(now), None);
+        // A limit past any integer is the widest limit, which tracks nothing.
+        pacer.observe(&announced(u64::MAX, Some(1)), now, false);
+        assert_eq!(pacer.rate(), Some(RateLimit::per_second(u32::MAX)));
+        assert_eq!(
+            slot(
+                &VecDeque::from(vec![now; 10]),
+                RateLimit::per_second(u32::MAX)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_full_window_opens_one_window_and_a_margin_after_its_oldest_request() {
+        let start = Instant::now();
+        let sent = VecDeque::from(vec![start, start, start + Duration::from_millis(300)]);
+        let rate = RateLimit::per_second(2);
+        // The second-latest departure frees its slot a second (and 25 ms) later.
+        assert_eq!(slot(&sent, rate), Some(start + Duration::from_millis(1025)));
+        assert_eq!(
+            slot(&sent, RateLimit::per_second(3)),
+            Some(start + Duration::from_millis(1025))
+        );
+        assert_eq!(slot(&sent, RateLimit::per_second(4)), None);
+    }
+
+    #[test]
+    fn an_exhausted_window_holds_only_when_others_filled_it() {
+        let pacer = pacer(Some(RateLimit::per_second(2)), None);
+        let now = Instant::now();
+        let full = RateLimitState {
+            limit: Some(2),
+            remaining: Some(0),
+            reset: Some(Duration::from_secs(1)),
+            ..RateLimitState::default()
+        };
+        // Nothing of ours in the window: another process took it, so wait for the reset.
+        pacer.observe(&full, now, false);
+        assert_eq!(pacer.lock().hold_until, Some(now + Duration::from_secs(1)));
+
+        // Our own two requests fill it: the window itself says when a slot frees, and the
+        // reset (rounded up to a whole second) is not waited on top of it.
+        let pacer = self::pacer(Some(RateLimit::per_second(2)), None);
+        pacer.lock().sent.extend([now, now]);
+        pacer.observe(&full, now + Duration::from_millis(5), false);
+        assert_eq!(pacer.lock().hold_until, None);
+        assert_eq!(
+            pacer.next_departure(now),
+            Some(now + Duration::from_millis(1025))
+        );
+    }
+
+    #[test]
+    fn a_quota_refusal_holds_nothing() {
+        let pacer = pacer(Some(RateLimit::per_second(2)), None);
+        let now = Instant::now();
+        let quota = RateLimitState {
+            retry_after: Some(Duration::from_secs(30)),
+            ..RateLimitState::default()
+        };
+        pacer.observe(&quota, now, true);
+        assert_eq!(pacer.next_departure(now), None);
+        pacer.observe(&quota, now, false);
+        assert_eq!(
+            pacer.next_departure(now),
+            Some(now + Duration::from_secs(30))
+        );
+    }
+
+    #[tokio::test]
+    async fn requests_leave_while_the_window_has_room() {
+        let window = Duration::from_millis(200);
+        let pacer = pacer(Some(RateLimit::new(3, window)), None);
+        let start = Instant::now();
+        let mut departures = Vec::new();
+        for _ in 0..6 {
+            pacer.wait_turn().await;
+            departures.push(start.elapsed());
+        }
+        assert!(departures[2] < Duration::from_millis(100), "{departures:?}");
+        let late = window + margin(window);
+        assert!(departures[3] >= late, "{departures:?}");
+        assert!(
+            departures[5] < late + Duration::from_millis(150),
+            "{departures:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_waiting_request_leaves_as_soon_as_a_faster_rate_is_announced() {
+        let pacer = std::sync::Arc::new(pacer(
+            Some(RateLimit::new(1, Duration::from_secs(30))),
+            None,
+        ));
+        pacer.wait_turn().await;
+        let waiting = tokio::spawn({
+            let pacer = pacer.clone();
+            async move { pacer.wait_turn().await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "the window of 30 s is full");
+        pacer.observe(&announced(10, Some(1)), Instant::now(), false);
+        tokio::time::timeout(Duration::from_secs(2), waiting)
+            .await
+            .expect("woken by the faster rate")
+            .expect("the task");
     }
 }

@@ -100,6 +100,13 @@ impl<'a> RawRequest<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt (see
+    /// [`ClientBuilder::deadline`](crate::ClientBuilder::deadline)), for this call only.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.request.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request and decodes the response body as JSON (`null` when it is empty).
     pub async fn send(self) -> Result<ApiResponse<serde_json::Value>, Error> {
         if let Some(problem) = self.problem {

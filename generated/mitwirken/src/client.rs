@@ -59,7 +59,7 @@ struct Inner {
     api_key: Option<Credential>,
     max_retries: u32,
     max_retry_wait: Duration,
-    rate_limit: Option<RateLimit>,
+    deadline: Duration,
     pacer: Pacer,
 }
 
@@ -69,7 +69,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url.as_str())
             .field("api_key", &self.inner.api_key)
             .field("max_retries", &self.inner.max_retries)
-            .field("rate_limit", &self.inner.rate_limit)
+            .field("rate_limit", &self.inner.pacer.rate())
             .finish_non_exhaustive()
     }
 }
@@ -85,9 +85,11 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The rate the client paces its requests to, if any.
+    /// The rate the client paces its requests to now, if any: the one it was built with
+    /// (yours or the spec's) until a response announces the server's, then that one, never
+    /// above a rate you set.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.inner.rate_limit
+        self.inner.pacer.rate()
     }
 
     /// Sends a request and decodes a JSON body from a successful response.
@@ -192,7 +194,9 @@ impl Client {
     /// Sends a request and returns the status, headers and body of a successful response.
     ///
     /// Each attempt waits its turn with the pacer, carries the credentials, and is retried
-    /// as [`crate::retry`] describes. An error status becomes [`Error::Api`].
+    /// as [`crate::retry`] describes: a refusal for the rate limit is sent again when the
+    /// server allows, without counting as a failure, and no retry starts past the call's
+    /// deadline. An error status becomes [`Error::Api`].
     pub(crate) async fn send(
         &self,
         mut request: Request,
@@ -212,49 +216,85 @@ impl Client {
             .options
             .max_retries
             .unwrap_or(self.inner.max_retries);
+        let deadline = request.options.deadline.unwrap_or(self.inner.deadline);
         let headers = self.headers(&request)?;
         let body = request
             .body
             .take()
             .map(|(media_type, body)| (media_type, bytes::Bytes::from(body)));
         let method = request.method.clone();
-        let mut attempt = 0;
+        let mut failures = 0;
+        let mut refusals = 0;
+        let mut first_attempt = None;
         loop {
             self.inner.pacer.wait_turn().await;
-            tracing::debug!(%method, path = url.path(), attempt = attempt + 1, "sending request");
+            let started = *first_attempt.get_or_insert_with(Instant::now);
+            tracing::debug!(%method, path = url.path(), attempt = failures + refusals + 1, "sending request");
             let error = match self.attempt(&request, &url, &headers, body.as_ref()).await {
-                Ok((status, headers, bytes)) if status.is_success() => {
-                    tracing::debug!(%method, path = url.path(), status = status.as_u16(), "response");
-                    return Ok((status, headers, bytes));
-                }
-                Ok((status, headers, bytes)) => {
-                    Error::Api(Box::new(ApiError::from_response(status, headers, &bytes)))
+                Ok((status, headers, bytes, received)) => {
+                    if status.is_success() {
+                        self.inner.pacer.observe(
+                            &RateLimitState::from_headers(&headers),
+                            received,
+                            false,
+                        );
+                        tracing::debug!(%method, path = url.path(), status = status.as_u16(), "response");
+                        return Ok((status, headers, bytes));
+                    }
+                    let error = ApiError::from_response(status, headers, &bytes);
+                    let quota = status == StatusCode::TOO_MANY_REQUESTS
+                        && !retry::is_retryable_status(status, error.raw_code());
+                    self.inner
+                        .pacer
+                        .observe(error.rate_limit(), received, quota);
+                    Error::Api(Box::new(error))
                 }
                 Err(error) => error,
             };
-            match retry::decide(
+            let decision = retry::decide(
                 &error,
-                attempt,
+                failures,
                 max_retries,
                 replay_safe,
                 self.inner.max_retry_wait,
-            ) {
-                Decision::Retry(wait) => {
-                    tracing::info!(
-                        %method,
-                        path = url.path(),
-                        attempt = attempt + 1,
-                        wait_ms = wait.as_millis() as u64,
-                        error = %error,
-                        "attempt failed; retrying"
-                    );
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
+                refusals,
+            );
+            let (wait, refused) = match decision {
+                Decision::Retry(wait) => (wait, false),
+                Decision::Wait(wait) => (wait, true),
                 Decision::GiveUp(reason) => {
-                    tracing::debug!(%method, path = url.path(), attempt = attempt + 1, reason, "not retrying");
+                    tracing::debug!(%method, path = url.path(), attempt = failures + refusals + 1, reason, "not retrying");
                     return Err(error);
                 }
+            };
+            if started.elapsed().saturating_add(wait) > deadline {
+                tracing::debug!(
+                    %method,
+                    path = url.path(),
+                    wait_ms = wait.as_millis() as u64,
+                    deadline_ms = deadline.as_millis() as u64,
+                    "not retrying: the wait would end past the call's deadline"
+                );
+                return Err(error);
+            }
+            tracing::info!(
+                %method,
+                path = url.path(),
+                attempt = failures + refusals + 1,
+                wait_ms = wait.as_millis() as u64,
+                error = %error,
+                "{}",
+                if refused {
+                    "refused for the rate limit; sending again when the server allows"
+                } else {
+                    "attempt failed; retrying"
+                }
+            );
+            tokio::time::sleep(wait).await;
+            if refused {
+                refusals += 1;
+            } else {
+                failures += 1;
             }
         }
     }
@@ -287,7 +327,7 @@ impl Client {
         url: &Url,
         headers: &HeaderMap,
         body: Option<&(String, bytes::Bytes)>,
-    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error> {
+    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes, Instant), Error> {
         let mut builder = self
             .inner
             .http
@@ -305,11 +345,8 @@ impl Client {
         let received = Instant::now();
         let status = response.status();
         let headers = response.headers().clone();
-        self.inner
-            .pacer
-            .observe(&RateLimitState::from_headers(&headers), received);
         let bytes = response.bytes().await.map_err(Error::transport)?;
-        Ok((status, headers, bytes))
+        Ok((status, headers, bytes, received))
     }
 }
 
@@ -345,8 +382,11 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     max_retries: Option<u32>,
     max_retry_wait: Option<Duration>,
+    deadline: Option<Duration>,
     rate_limit: Option<Option<RateLimit>>,
     follow_rate_limit_headers: Option<bool>,
+    #[cfg(feature = "redis")]
+    shared_rate_limit: Option<String>,
 }
 
 impl ClientBuilder {
@@ -395,24 +435,56 @@ impl ClientBuilder {
 
     /// How many times a failed request is tried again (default 2), when the failure is worth
     /// retrying and a retry cannot do the work twice (see [`crate::retry`]). Zero turns
-    /// retries off. A call can override it.
+    /// retries of failures off. A refusal for the rate limit (a 429 whose code the spec marks
+    /// retryable) is not a failure: it is sent again when the server allows, within the
+    /// [`deadline`](Self::deadline). A call can override it.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
         self
     }
 
-    /// The longest wait before a retry that the client accepts from the server's
-    /// `retry-after` or `ratelimit-reset` (default 60 s). When the server asks for more, the
-    /// error is returned at once instead.
+    /// The longest wait before retrying a failure that the client accepts from the
+    /// server's `retry-after` (a 503's, say; default 60 s), and the longest hold it takes
+    /// from any response's headers. When the server asks for more, the error is returned at
+    /// once instead.
     pub fn max_retry_wait(mut self, wait: Duration) -> Self {
         self.max_retry_wait = Some(wait);
         self
     }
 
-    /// The rate to pace requests to, shared by all clones of the client. The default is the
-    /// rate the spec declares ([`crate::spec::DEFAULT_RATE_LIMIT`]), if any.
+    /// How long a call may go on trying, from its first attempt (default 60 s): no retry
+    /// starts later, and a wait the server asks for that would end later returns the error
+    /// at once (with the server's `retry-after`). It bounds how long a call waits for the
+    /// rate limit when the server refuses it; the time a call waits for its turn behind the
+    /// client's own pacing before its first attempt does not count, so queued calls are not
+    /// failed for being queued. A call can override it.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The highest rate to send at, shared by all clones of the client: the client starts
+    /// there and never goes faster, though it slows down when the server announces a lower
+    /// limit. Without it the client starts at the rate the spec declares
+    /// ([`crate::spec::DEFAULT_RATE_LIMIT`]), if any, and then follows the server's
+    /// `ratelimit-limit` and `ratelimit-policy` up or down.
     pub fn rate_limit(mut self, rate: RateLimit) -> Self {
         self.rate_limit = Some(Some(rate));
+        self
+    }
+
+    /// Shares the rate limit with every client, in any process on any machine, that names
+    /// the same Redis, API key and base URL (`redis://host:port/db`, or `rediss://` for
+    /// TLS): Redis grants each request its departure time, so the fleet together stays at
+    /// the limit the server announces instead of each process taking it for its own.
+    ///
+    /// The connection is made on first use. The Redis key is a hash of API key and base URL,
+    /// never the key itself. If Redis is down, slow or answers nonsense, the client logs a
+    /// warning and paces on its own (and follows the server's headers) until Redis answers
+    /// again: Redis trouble never fails or repeats a request.
+    #[cfg(feature = "redis")]
+    pub fn shared_rate_limit(mut self, url: impl Into<String>) -> Self {
+        self.shared_rate_limit = Some(url.into());
         self
     }
 
@@ -423,9 +495,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to hold requests when the server says no requests remain in the window
-    /// (`ratelimit-remaining: 0`, until `ratelimit-reset`) or sends `retry-after` (default
-    /// on). This keeps several processes that share one key under the limit together.
+    /// Whether to follow the server's rate-limit headers (default on): pace to the limit it
+    /// announces, and hold every request when it sends `retry-after` or says no requests
+    /// remain in a window (`ratelimit-remaining: 0`, until `ratelimit-reset`) that this
+    /// client's own requests do not fill. This keeps several processes that share one key
+    /// under the limit together. Off, only the rate set here or in the spec paces requests.
     pub fn follow_rate_limit_headers(mut self, follow: bool) -> Self {
         self.follow_rate_limit_headers = Some(follow);
         self
@@ -470,20 +544,33 @@ impl ClientBuilder {
                 .build()
                 .map_err(|source| Error::config(format!("could not set up HTTP: {source}")))?,
         };
-        let rate_limit = self.rate_limit.unwrap_or(spec::DEFAULT_RATE_LIMIT);
-        if let Some(rate) = rate_limit {
-            if rate.interval().is_none() {
-                return Err(Error::config(
-                    "the rate limit must allow at least one request in a window longer than zero",
-                ));
-            }
+        let (pacing, start, ceiling) = match self.rate_limit {
+            None => (true, spec::DEFAULT_RATE_LIMIT, None),
+            Some(Some(rate)) => (true, Some(rate), Some(rate)),
+            Some(None) => (false, None, None),
+        };
+        if start.is_some_and(|rate| !rate.is_valid()) {
+            return Err(Error::config(
+                "the rate limit must allow at least one request in a window longer than zero",
+            ));
         }
         let max_retry_wait = self.max_retry_wait.unwrap_or(retry::DEFAULT_MAX_RETRY_WAIT);
         let pacer = Pacer::new(
-            rate_limit,
+            pacing,
+            start,
+            ceiling,
             self.follow_rate_limit_headers.unwrap_or(true),
             max_retry_wait,
         );
+        #[cfg(feature = "redis")]
+        let pacer = match &self.shared_rate_limit {
+            Some(url) => pacer.with_shared(crate::shared_limit::SharedLimit::new(
+                url,
+                api_key.as_ref().map(Credential::expose),
+                base_url.as_str(),
+            )?),
+            None => pacer,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -491,7 +578,7 @@ impl ClientBuilder {
                 api_key,
                 max_retries: self.max_retries.unwrap_or(retry::DEFAULT_MAX_RETRIES),
                 max_retry_wait,
-                rate_limit,
+                deadline: self.deadline.unwrap_or(retry::DEFAULT_DEADLINE),
                 pacer,
             }),
         })

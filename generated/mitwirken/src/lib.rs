@@ -42,6 +42,10 @@ mod request;
 mod response;
 
 pub mod retry;
+
+#[cfg(feature = "redis")]
+mod shared_limit;
+
 pub mod spec;
 pub mod types;
 

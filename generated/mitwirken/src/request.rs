@@ -37,6 +37,8 @@ pub(crate) struct CallOptions {
     pub(crate) max_retries: Option<u32>,
     /// Time allowed for each attempt.
     pub(crate) timeout: Option<Duration>,
+    /// How long the call may go on trying from its first attempt.
+    pub(crate) deadline: Option<Duration>,
 }
 
 // Not every API uses every kind of parameter or body, so some of these go unused in a crate.

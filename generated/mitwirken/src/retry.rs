@@ -2,9 +2,15 @@
 
 //! When a failed attempt is tried again, and after how long.
 //!
-//! An attempt is retried when the failure is likely to pass (the connection, a timeout, a
-//! 408, a 5xx, or an error code the spec marks retryable) and sending the request again
-//! cannot do the work twice:
+//! A refusal for the rate limit (a 429 whose code the spec marks retryable, or a 429
+//! without a code) is not a failure: the request is sent again when the server allows
+//! (`retry-after`, else `ratelimit-reset`), as often as it takes within the call's
+//! deadline, without using up the retries. A quota error (a 429 with another code) is
+//! returned at once: waiting cannot fix it.
+//!
+//! A failed attempt is retried, up to the retry budget, when the failure is likely to pass
+//! (the connection, a timeout, a 408, a 5xx, or an error code the spec marks retryable) and
+//! sending the request again cannot do the work twice:
 //! - the request never left (the connection could not be made);
 //! - the server refused it without doing anything (a 4xx with a retryable code or status,
 //!   such as a 429 for too many requests);
@@ -23,8 +29,13 @@ use crate::spec;
 /// Retries after the first attempt, unless the builder or the call says otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
-/// The longest wait a server may ask for before a retry; a longer one returns the error.
+/// The longest wait a server may ask for before retrying a failure; a longer one returns
+/// the error.
 pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// How long a call may go on trying from its first attempt, unless the builder or the call
+/// says otherwise: no retry starts later.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
 /// The first backoff when the server says nothing about when to retry; it doubles with each
 /// retry, up to [`MAX_BACKOFF`], less up to a quarter at random.
@@ -36,8 +47,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// What to do after a failed attempt.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Decision {
-    /// Try again after this long.
+    /// Try again after this long; the failure counts against the retries.
     Retry(Duration),
+    /// The server refused the request for the rate limit: send it again after this long,
+    /// without counting a failure.
+    Wait(Duration),
     /// Return the error to the caller, for this reason.
     GiveUp(&'static str),
 }
@@ -80,15 +94,37 @@ pub(crate) fn is_retryable_status(status: StatusCode, code: Option<&str>) -> boo
             ))
 }
 
-/// Decides about the attempt numbered `attempt` (0 for the first) that failed with
-/// `error`.
+/// Whether an error is a refusal for the rate limit, which waiting fixes: a 429 whose code
+/// is retryable, or that has none.
+pub(crate) fn is_rate_limited(error: &Error) -> bool {
+    match error {
+        Error::Api(api) => {
+            api.status() == StatusCode::TOO_MANY_REQUESTS
+                && is_retryable_status(api.status(), api.raw_code())
+        }
+        _ => false,
+    }
+}
+
+/// Decides about an attempt that failed with `error`, after `failures` earlier failed
+/// attempts and `refusals` earlier refusals for the rate limit.
 pub(crate) fn decide(
     error: &Error,
-    attempt: u32,
+    failures: u32,
     max_retries: u32,
     replay_safe: bool,
     max_wait: Duration,
+    refusals: u32,
 ) -> Decision {
+    if let (true, Error::Api(api)) = (is_rate_limited(error), error) {
+        let rate = api.rate_limit();
+        // A server that says to retry at once, again and again, is retried with a backoff.
+        return match rate.retry_after.or(rate.reset) {
+            Some(wait) if !wait.is_zero() => Decision::Wait(wait),
+            _ => Decision::Wait(backoff(refusals)),
+        };
+    }
+    let attempt = failures;
     if attempt >= max_retries {
         return Decision::GiveUp("no retries left");
     }
@@ -159,7 +195,7 @@ pub(crate) fn idempotency_key() -> String {
 
 /// 64 random bits. The standard library's hasher keys come from the operating system's
 /// random source; a counter and the time make each value differ from the last.
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));

@@ -184,6 +184,13 @@ impl<'a> ListBroadcasts<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of broadcasts.
@@ -247,6 +254,13 @@ impl<'a> CreateBroadcast<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was created.
@@ -296,6 +310,13 @@ impl<'a> GetBroadcast<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 
@@ -350,6 +371,13 @@ impl<'a> DeleteBroadcast<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was removed.
@@ -399,6 +427,13 @@ impl<'a> UpdateBroadcast<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 
@@ -461,6 +496,13 @@ impl<'a> SendBroadcast<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was queued or scheduled.
@@ -515,6 +557,13 @@ impl<'a> CancelBroadcast<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 

@@ -165,6 +165,13 @@ impl<'a> ListDomains<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of domains.
@@ -225,6 +232,13 @@ impl<'a> CreateDomain<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was created; its DNS records are included.
@@ -275,6 +289,13 @@ impl<'a> GetDomain<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain.
@@ -321,6 +342,13 @@ impl<'a> DeleteDomain<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 
@@ -376,6 +404,13 @@ impl<'a> UpdateDomain<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was updated.
@@ -425,6 +460,13 @@ impl<'a> VerifyDomain<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 

@@ -212,6 +212,13 @@ impl<'a> ListEmails<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of emails.
@@ -281,6 +288,13 @@ impl<'a> SendEmail<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email was accepted; its ID is returned.
@@ -346,6 +360,13 @@ impl<'a> SendBatchEmails<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The emails were accepted.
@@ -405,6 +426,13 @@ impl<'a> GetEmail<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email.
@@ -452,6 +480,13 @@ impl<'a> UpdateEmail<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 
@@ -504,6 +539,13 @@ impl<'a> CancelEmail<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 
@@ -579,6 +621,13 @@ impl<'a> ListEmailAttachments<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of attachments.
@@ -643,6 +692,13 @@ impl<'a> GetEmailAttachment<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 

@@ -129,6 +129,13 @@ impl<'a> ListSegments<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of segments.
@@ -189,6 +196,13 @@ impl<'a> CreateSegment<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The segment was created.
@@ -241,6 +255,13 @@ impl<'a> GetSegment<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The segment.
@@ -287,6 +308,13 @@ impl<'a> DeleteSegment<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 

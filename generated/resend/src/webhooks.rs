@@ -150,6 +150,13 @@ impl<'a> ListWebhooks<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of webhooks.
@@ -210,6 +217,13 @@ impl<'a> CreateWebhook<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook was registered.
@@ -262,6 +276,13 @@ impl<'a> GetWebhook<'a> {
         self
     }
 
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook.
@@ -308,6 +329,13 @@ impl<'a> DeleteWebhook<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 
@@ -360,6 +388,13 @@ impl<'a> UpdateWebhook<'a> {
     /// otherwise).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 

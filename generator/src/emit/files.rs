@@ -13,12 +13,18 @@ use crate::model::{Api, Auth};
 const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
 httpdate = "1"
+redis = { version = "1", default-features = false, features = ["tokio-comp", "script"], optional = true }
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "system-proxy"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+sha2 = { version = "0.11", optional = true }
 tokio = { version = "1", features = ["sync", "time"] }
 tracing = "0.1"
 url = "2"
+
+[features]
+# `ClientBuilder::shared_rate_limit`: one rate limit for every client of a key, kept in Redis.
+redis = ["dep:redis", "dep:sha2"]
 
 [dev-dependencies]
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
@@ -72,6 +78,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod request;
         mod response;
         pub mod retry;
+        #[cfg(feature = "redis")]
+        mod shared_limit;
         pub mod spec;
         pub mod types;
 
@@ -222,20 +230,29 @@ pub fn readme(api: &Api) -> String {
     );
     let pace = match api.rate_limit {
         Some(rate) => format!(
-            "Requests are paced to {} per {} s, the rate the spec declares \
-             (`ClientBuilder::rate_limit`, `no_rate_limit`), and held while the server says no \
-             requests remain in the window.",
+            "Requests start at {} per {} s, the rate the spec declares, then follow the limit \
+             the server announces in its `ratelimit-*` headers (`ClientBuilder::rate_limit` \
+             sets a ceiling, `no_rate_limit` turns pacing off). A request leaves while the \
+             window has room, and all wait when the server says to.",
             rate.requests, rate.window_seconds
         ),
-        None => "The spec declares no request rate, so requests are not paced locally \
-                 (`ClientBuilder::rate_limit` sets one); they are still held while the server \
-                 says no requests remain in the window."
+        None => "The spec declares no request rate, so requests are paced only once the server \
+                 announces its limit in its `ratelimit-*` headers (`ClientBuilder::rate_limit` \
+                 sets one); all wait when the server says to."
             .to_string(),
     };
     let _ = writeln!(
         text,
-        "{pace} Failed calls are retried (twice by default) when the failure may pass and \
-         sending again cannot do the work twice; see the `retry` module.\n"
+        "{pace} A call refused for the rate limit (a 429 worth retrying) is sent again when the \
+         server allows, within the call's deadline (60 s by default); failed calls are retried \
+         (twice by default) when the failure may pass and sending again cannot do the work \
+         twice; see the `retry` module.\n"
+    );
+    let _ = writeln!(
+        text,
+        "With the `redis` feature, `ClientBuilder::shared_rate_limit(\"redis://...\")` makes \
+         every client of the same key and server, in any process, share one limit kept in \
+         Redis; when Redis is unavailable each client paces on its own.\n"
     );
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");

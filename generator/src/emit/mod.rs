@@ -27,6 +27,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/request.rs", include_str!("../../templates/request.rs")),
     ("src/retry.rs", include_str!("../../templates/retry.rs")),
     (
+        "src/shared_limit.rs",
+        include_str!("../../templates/shared_limit.rs"),
+    ),
+    (
         "src/response.rs",
         include_str!("../../templates/response.rs"),
     ),

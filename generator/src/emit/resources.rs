@@ -283,6 +283,13 @@ fn builder(op: &Operation) -> TokenStream {
             self.options.timeout = Some(timeout);
             self
         }
+
+        /// How long this call may go on trying from its first attempt, waits for the rate
+        /// limit included, for this call only (the client's setting otherwise).
+        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.options.deadline = Some(deadline);
+            self
+        }
     });
     let send_body = send_body(op);
     let on_success = op

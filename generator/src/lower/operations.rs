@@ -30,6 +30,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "into_future",
     "max_retries",
     "timeout",
+    "deadline",
 ];
 
 /// Resource modules the crate defines itself.

@@ -274,7 +274,13 @@ async fn a_retry_after_holds_the_next_requests_unless_headers_are_not_followed()
     ])
     .await;
     let client = client(&server);
-    let error = client.items().get("it-6").max_retries(0).await.unwrap_err();
+    // A call whose deadline leaves no time to wait returns the refusal.
+    let error = client
+        .items()
+        .get("it-6")
+        .deadline(Duration::ZERO)
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(error.retry_after(), Some(Duration::from_secs(2)));
     assert!(error.is_retryable());
@@ -298,7 +304,12 @@ async fn a_retry_after_holds_the_next_requests_unless_headers_are_not_followed()
         .follow_rate_limit_headers(false)
         .build()
         .unwrap();
-    let error = client.items().get("it-7").max_retries(0).await.unwrap_err();
+    let error = client
+        .items()
+        .get("it-7")
+        .deadline(Duration::ZERO)
+        .await
+        .unwrap_err();
     assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
     tokio::time::timeout(Duration::from_secs(20), client.items().get("it-7"))
         .await
