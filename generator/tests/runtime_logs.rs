@@ -57,8 +57,53 @@ async fn attempts_and_retries_are_logged_without_the_key() {
         .unwrap();
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("sending request"), "{logs}");
-    assert!(logs.contains("attempt failed; retrying"), "{logs}");
+    assert!(
+        logs.contains("refused for the rate limit; sending again when the server allows"),
+        "{logs}"
+    );
     assert!(logs.contains("wait_ms=1000"), "{logs}");
     assert!(logs.contains("/domains/d_1"), "{logs}");
+    assert!(!logs.contains(API_KEY), "{logs}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_shared_limit_whose_redis_is_down_is_warned_about_once() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = Server::always(Reply::json(
+        200,
+        serde_json::json!({"object": "list", "data": []}),
+    ))
+    .await;
+    // A port where no Redis listens.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.url())
+        .shared_rate_limit(format!("redis://127.0.0.1:{port}/"))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        client
+            .domains()
+            .list()
+            .await
+            .expect("Redis trouble fails no request");
+    }
+    assert_eq!(server.received().len(), 3);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let warnings = logs.matches("shared rate limit unavailable").count();
+    assert_eq!(warnings, 1, "{logs}");
+    assert!(logs.contains("WARN"), "{logs}");
     assert!(!logs.contains(API_KEY), "{logs}");
 }
