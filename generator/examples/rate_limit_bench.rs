@@ -31,7 +31,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use limited::LimitedServer;
 use redis::RedisServer;
 use resend_client::types::SendEmailRequest;
-use resend_client::{Client, ClientBuilder, Error};
+use resend_client::{Client, Error};
 use tokio::task::JoinSet;
 
 /// The API key every client sends (the server does not check it).
@@ -43,19 +43,6 @@ const CASE_TIMEOUT: Duration = Duration::from_secs(90);
 /// How far ahead of now the children of a fleet are told to start, so that they start
 /// together whatever their start-up time.
 const FLEET_START_DELAY: Duration = Duration::from_millis(700);
-
-/// Whether `resend-client` offers a rate limiter shared through Redis
-/// (`ClientBuilder::shared_rate_limit`, behind its cargo feature `redis`). Case 4 needs it.
-const SHARED_LIMITER: bool = false;
-
-/// Has the client share its rate limit with every other client pointed at `redis_url`.
-///
-/// Wiring case 4: give the `resend-client` dev-dependency `features = ["redis"]`, make this
-/// `builder.shared_rate_limit(redis_url)`, and set `SHARED_LIMITER` to `true`.
-fn share_rate_limit(builder: ClientBuilder, redis_url: &str) -> ClientBuilder {
-    let _ = redis_url;
-    builder
-}
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -222,10 +209,8 @@ fn email() -> SendEmailRequest {
 fn client(server_url: &str, redis_url: Option<&str>) -> Result<Client, String> {
     let mut builder = Client::builder().api_key(API_KEY).base_url(server_url);
     if let Some(url) = redis_url {
-        if !SHARED_LIMITER {
-            return Err("this build of resend-client has no shared rate limiter".into());
-        }
-        builder = share_rate_limit(builder, url);
+        // `shared_rate_limit` comes with resend-client's `redis` feature.
+        builder = builder.shared_rate_limit(url);
     }
     builder.build().map_err(|error| error.to_string())
 }
@@ -596,39 +581,28 @@ async fn bench(options: Options) -> ExitCode {
             case.setup(),
             rate(case.limit, case.window)
         );
-        let cells = if case.shared && !SHARED_LIMITER {
-            eprintln!(
-                "case {}: not run, the client has no shared rate limiter",
-                case.number
-            );
-            vec![
-                "not run: needs `ClientBuilder::shared_rate_limit` (resend-client feature `redis`)"
-                    .to_string(),
-            ]
-        } else {
-            match run_case(case).await {
-                Ok(outcome) => {
-                    eprintln!(
-                        "case {}: done in {:.1} s",
-                        case.number,
-                        outcome.calls.wall().as_secs_f64()
-                    );
-                    vec![
-                        outcome
-                            .utilization
-                            .map_or_else(|| "n/a".to_string(), |u| format!("{u:.2}")),
-                        format!("{}/{}", outcome.accepted, case.calls()),
-                        outcome.refused.to_string(),
-                        errors_cell(&outcome.calls),
-                        outcome.duplicates.to_string(),
-                        format!("{:.1} s", outcome.calls.wall().as_secs_f64()),
-                    ]
-                }
-                Err(error) => {
-                    failed = true;
-                    eprintln!("case {}: failed: {error}", case.number);
-                    vec![format!("failed: {error}")]
-                }
+        let cells = match run_case(case).await {
+            Ok(outcome) => {
+                eprintln!(
+                    "case {}: done in {:.1} s",
+                    case.number,
+                    outcome.calls.wall().as_secs_f64()
+                );
+                vec![
+                    outcome
+                        .utilization
+                        .map_or_else(|| "n/a".to_string(), |u| format!("{u:.2}")),
+                    format!("{}/{}", outcome.accepted, case.calls()),
+                    outcome.refused.to_string(),
+                    errors_cell(&outcome.calls),
+                    outcome.duplicates.to_string(),
+                    format!("{:.1} s", outcome.calls.wall().as_secs_f64()),
+                ]
+            }
+            Err(error) => {
+                failed = true;
+                eprintln!("case {}: failed: {error}", case.number);
+                vec![format!("failed: {error}")]
             }
         };
         rows.push((case.clone(), cells));
