@@ -1,0 +1,69 @@
+//! The path template: `/domains/{domain_id}/verify` into literal segments and parameters,
+//! every template parameter checked against the declared `in: path` parameters.
+
+use crate::context::Ctx;
+use crate::diagnostic::did_you_mean;
+use crate::model::{Param, PathPart, PathPiece};
+
+/// Splits `/domains/{domain_id}/verify` into segments of literal text and parameters, and
+/// checks that every template parameter is declared.
+pub(super) fn parse_path(
+    ctx: &mut Ctx<'_>,
+    path: &str,
+    pointer: &str,
+    params: &[Param],
+) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let mut pieces = Vec::new();
+        let mut rest = segment;
+        while !rest.is_empty() {
+            match rest.find('{') {
+                Some(open) => {
+                    if open > 0 {
+                        pieces.push(PathPiece::Literal(
+                            rest.get(..open).unwrap_or("").to_string(),
+                        ));
+                    }
+                    let after = rest.get(open + 1..).unwrap_or("");
+                    let Some(close) = after.find('}') else {
+                        ctx.error(pointer, format!("unclosed `{{` in path template `{path}`"));
+                        return parts;
+                    };
+                    let name = after.get(..close).unwrap_or("");
+                    match params.iter().find(|p| p.wire_name == name) {
+                        Some(param) => pieces.push(PathPiece::Param(param.name.clone())),
+                        None => {
+                            let hint =
+                                did_you_mean(name, params.iter().map(|p| p.wire_name.as_str()));
+                            ctx.error(
+                                pointer,
+                                format!(
+                                    "path template parameter `{{{name}}}` has no matching `in: path` parameter{hint}"
+                                ),
+                            );
+                        }
+                    }
+                    rest = after.get(close + 1..).unwrap_or("");
+                }
+                None => {
+                    pieces.push(PathPiece::Literal(rest.to_string()));
+                    rest = "";
+                }
+            }
+        }
+        parts.push(PathPart { pieces });
+    }
+    for param in params {
+        if !path.contains(&format!("{{{}}}", param.wire_name)) {
+            ctx.warn(
+                pointer,
+                format!(
+                    "path parameter `{}` does not appear in the path template",
+                    param.wire_name
+                ),
+            );
+        }
+    }
+    parts
+}

@@ -1,0 +1,106 @@
+//! Schemas into named Rust types. Component schemas are named first (so references work in
+//! any order, cycles included); inline schemas get names from where they stand.
+//!
+//! Every schema is read through [`View`] and sorted into a [`Plan`]: a struct (properties,
+//! or the merged members of an `allOf`), a string or integer enum, an enum of alternatives
+//! (`oneOf`/`anyOf`), one other schema (a composition that reduces to one member), or a
+//! shape that needs no name (scalars, lists, maps, free-form JSON).
+//!
+//! Each job has its own file: [`space`] (naming and the way in), [`plan`] (what a schema
+//! becomes), [`shapes`] (scalars, lists, maps), [`structs`], [`all_of`] (merging),
+//! [`unions`] (`oneOf`/`anyOf`), [`enums`] and [`finish`] (the passes once every type is
+//! known).
+
+mod all_of;
+mod enums;
+mod finish;
+mod plan;
+mod shapes;
+mod space;
+mod structs;
+mod unions;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::context::{child, unescape_token};
+use crate::model::TypeDef;
+
+use crate::naming::Scope;
+use finish::PendingDefault;
+
+/// How deep references and compositions are followed before giving up (a cycle).
+const MAX_DEPTH: usize = 64;
+
+/// How a value is laid out, for parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Scalar,
+    Array,
+    Object,
+}
+
+/// A schema as written where it is used: a reference, or the schema itself.
+#[derive(Debug, Clone, Copy)]
+pub enum SchemaRef<'s> {
+    Ref(&'s str),
+    Item(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(schema: &'s ReferenceOr<Schema>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Item(schema),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(schema: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Item(schema),
+        }
+    }
+}
+
+pub struct TypeSpace {
+    /// Component schema key -> Rust type name.
+    components: BTreeMap<String, String>,
+    names: Scope,
+    types: BTreeMap<String, TypeDef>,
+    defaults: Vec<PendingDefault>,
+    /// Component keys left unnamed because their Rust name was taken (reported once).
+    collided: BTreeSet<String>,
+}
+
+/// Follows a schema reference (through chains of references) to the schema, its pointer
+/// and its component key.
+pub(super) fn resolve<'a>(
+    spec: &'a OpenAPI,
+    reference: &str,
+) -> Option<(&'a Schema, String, String)> {
+    let schemas = &spec.components.as_ref()?.schemas;
+    let mut reference = reference.to_string();
+    for _ in 0..MAX_DEPTH {
+        let key = unescape_token(reference.strip_prefix("#/components/schemas/")?);
+        match schemas.get(&key)? {
+            ReferenceOr::Item(schema) => {
+                return Some((schema, child("#/components/schemas", &key), key));
+            }
+            ReferenceOr::Reference { reference: next } => reference = next.clone(),
+        }
+    }
+    None
+}
+
+/// The description of a schema, or its title when it has none.
+pub fn doc_of(schema: &Schema) -> Option<String> {
+    schema
+        .schema_data
+        .description
+        .clone()
+        .or_else(|| schema.schema_data.title.clone())
+}
