@@ -27,9 +27,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::pointer;
 use crate::sources::Sources;
 use crate::tree::Node;
-use crate::yaml::{self, escape_token};
+use crate::yaml;
 
 /// Reads the other files a spec refers to.
 pub trait SourceLoader: Sync {
@@ -249,7 +250,7 @@ impl Bundler<'_> {
             }
         }
         for (kind, name, reference, siblings) in aliases {
-            let site = format!("#/components/{kind}/{}/$ref", escape_token(&name));
+            let site = pointer::child(&pointer::component_ref(kind, &name), "$ref");
             let Some(target) = self.resolve(0, &reference, &site) else {
                 continue;
             };
@@ -294,7 +295,7 @@ impl Bundler<'_> {
                 let mut reference = Map::new();
                 reference.insert(
                     "$ref".to_string(),
-                    Value::String(local_reference("schemas", name)),
+                    Value::String(pointer::component_ref("schemas", name)),
                 );
                 *node = Value::Object(reference);
             }
@@ -340,7 +341,7 @@ impl Bundler<'_> {
                     if !looks_like_reference {
                         continue;
                     }
-                    let site = format!("{out}/{}", escape_token(key));
+                    let site = pointer::child(out, key);
                     let text = text.to_string();
                     if let Some(local) = self.settle(&text, Node::Schema, file, &site) {
                         *value = Value::String(local);
@@ -353,7 +354,7 @@ impl Bundler<'_> {
                     if child == Node::Data {
                         continue;
                     }
-                    let token = escape_token(key);
+                    let token = pointer::escape(key);
                     self.walk(
                         value,
                         child,
@@ -406,7 +407,7 @@ impl Bundler<'_> {
             }
             How::Component { kind, hint } => {
                 let name = self.assign(target, &kind, &hint, &site);
-                set_reference(node, local_reference(&kind, &name));
+                set_reference(node, pointer::component_ref(&kind, &name));
             }
             How::Inline => self.inline(node, role, target, reference, out, depth),
         }
@@ -420,7 +421,7 @@ impl Bundler<'_> {
             How::Local(local) => (file != 0 || !reference.starts_with('#')).then_some(local),
             How::Component { kind, hint } => {
                 let name = self.assign(target, &kind, &hint, site);
-                Some(local_reference(&kind, &name))
+                Some(pointer::component_ref(&kind, &name))
             }
             How::Inline => None,
         }
@@ -432,7 +433,7 @@ impl Bundler<'_> {
         }
         if let Some((kind, name)) = component_form(&target.fragment) {
             if target.file == 0 {
-                return How::Local(local_reference(kind, &name));
+                return How::Local(pointer::component_ref(kind, &name));
             }
             return How::Component {
                 kind: kind.to_string(),
@@ -455,7 +456,7 @@ impl Bundler<'_> {
             .fragment
             .split('/')
             .rev()
-            .map(crate::context::unescape_token)
+            .map(pointer::unescape)
             .find(|token| {
                 !token.is_empty()
                     && !token.contains('/')
@@ -520,7 +521,7 @@ impl Bundler<'_> {
             self.error(&pending.site, message);
             return;
         };
-        let out = local_reference(&pending.kind, &pending.name);
+        let out = pointer::component_ref(&pending.kind, &pending.name);
         let src = format!("#{}", pending.target.fragment);
         self.sources.graft(&out, pending.target.file, &src);
         if let Some(wanted) = &pending.renamed_from {
@@ -730,10 +731,8 @@ impl Bundler<'_> {
 
 /// The role of the node at a pointer of the spec, judged from the pointer alone.
 fn role_at(fragment: &str) -> Node {
-    fragment
-        .split('/')
-        .skip(1)
-        .map(crate::context::unescape_token)
+    pointer::tokens(fragment)
+        .into_iter()
         .fold(Node::Root, |role, token| {
             if token.parse::<usize>().is_ok()
                 && matches!(role, Node::SchemaList | Node::Schema | Node::Other)
@@ -754,11 +753,6 @@ fn role_of_kind(kind: &str) -> Node {
     }
 }
 
-/// `#/components/<kind>/<name>`, the name escaped.
-fn local_reference(kind: &str, name: &str) -> String {
-    format!("#/components/{kind}/{}", escape_token(name))
-}
-
 fn set_reference(node: &mut Value, reference: String) {
     if let Some(object) = node.as_object_mut() {
         object.insert("$ref".to_string(), Value::String(reference));
@@ -767,13 +761,10 @@ fn set_reference(node: &mut Value, reference: String) {
 
 /// `/components/<kind>/<name>` with a kind of OpenAPI 3.0: the kind and the unescaped name.
 fn component_form(fragment: &str) -> Option<(&'static str, String)> {
-    let rest = fragment.strip_prefix("/components/")?;
-    let (kind, name) = rest.split_once('/')?;
-    if name.is_empty() || name.contains('/') {
-        return None;
-    }
-    let kind = KINDS.iter().find(|k| **k == kind)?;
-    Some((kind, crate::context::unescape_token(name)))
+    let component = pointer::component_of(&format!("#{fragment}"))
+        .filter(|component| component.whole && !component.name.is_empty())?;
+    let kind = KINDS.iter().find(|k| **k == component.kind)?;
+    Some((kind, component.name))
 }
 
 /// `base` (a file path relative to the spec's folder) with its file name replaced by

@@ -16,6 +16,7 @@ pub mod model;
 mod naming;
 mod normalize;
 mod parse;
+mod pointer;
 mod render;
 mod shape;
 mod sources;

@@ -7,9 +7,9 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::pointer;
 use crate::sources::Sources;
 use crate::tree::Node;
-use crate::yaml::escape_token;
 
 /// The dialect OpenAPI 3.1 schemas use unless told otherwise.
 const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
@@ -127,7 +127,7 @@ impl Normalizer<'_> {
                     if child == Node::Schema && key != "additionalProperties" {
                         boolean_schema(value);
                     }
-                    self.walk(value, child, &format!("{pointer}/{}", escape_token(key)));
+                    self.walk(value, child, &pointer::child(pointer, key));
                 }
             }
             Value::Array(items) => {
@@ -189,7 +189,7 @@ impl Normalizer<'_> {
 
     /// Everything but `anyOf`/`oneOf` null branches.
     fn keywords(&mut self, map: &mut Map<String, Value>, pointer: &str) {
-        let at = |key: &str| format!("{pointer}/{}", escape_token(key));
+        let at = |key: &str| pointer::child(pointer, key);
         match map.remove("type") {
             Some(Value::Array(types)) => {
                 let mut names: Vec<String> = Vec::new();

@@ -8,8 +8,9 @@ use serde_json::Value;
 use crate::bundle::{self, SourceLoader};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::normalize;
+use crate::pointer;
 use crate::sources::Sources;
-use crate::yaml::{self, escape_token};
+use crate::yaml;
 
 /// A parsed document: the typed model, the raw tree it came from (bundled and normalised),
 /// where each node stood, and the warnings found on the way.
@@ -120,7 +121,7 @@ pub fn parse(
                 serde_path_to_error::Segment::Unknown => continue,
             };
             pointer.push('/');
-            pointer.push_str(&escape_token(&token));
+            pointer.push_str(&pointer::escape(&token));
         }
         let pointer = crate::shape::refine(&raw, &pointer, &failure.inner().to_string());
         let what = match version {

@@ -46,11 +46,6 @@ const MAX_DEPTH: usize = 128;
 /// laughs").
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// Parses one YAML document.
 pub fn parse(text: &str) -> Result<(Value, SourceMap), YamlError> {
     let mut builder = Builder::default();
@@ -136,7 +131,7 @@ impl Builder {
         let mut pointer = String::from("#");
         for token in &self.path {
             pointer.push('/');
-            pointer.push_str(&escape_token(token));
+            pointer.push_str(&crate::pointer::escape(token));
         }
         pointer
     }

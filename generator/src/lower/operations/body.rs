@@ -3,9 +3,10 @@
 
 use openapiv3::Operation as SpecOperation;
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::lower::types::TypeSpace;
 use crate::model::{Body, BodyKind, Part, PartKind, TypeKind, TypeRef};
+use crate::pointer::{self, child};
 
 use super::media::{Media, concrete, preferred};
 
@@ -35,9 +36,7 @@ pub(super) fn request_body<'a>(
     };
     let schema_pointer = child(&child(&child(&at, "content"), media), "schema");
     // A shared request body is named after its component, an inline one after the operation.
-    let hint = at
-        .strip_prefix("#/components/requestBodies/")
-        .map(crate::context::unescape_token)
+    let hint = pointer::component_name(&at, "requestBodies")
         .unwrap_or_else(|| format!("{builder}Request"));
     let lower = |ctx: &mut Ctx<'a>, types: &mut TypeSpace| match &content.schema {
         Some(schema) => types.type_of(ctx, schema, &hint, &schema_pointer),

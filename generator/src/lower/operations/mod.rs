@@ -15,10 +15,11 @@ use std::collections::BTreeMap;
 
 use openapiv3::{Operation as SpecOperation, PathItem, ReferenceOr};
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::lower::types::TypeSpace;
 use crate::model::{HttpMethod, Operation, Resource};
 use crate::naming::{self, Scope};
+use crate::pointer::child;
 
 use names::{
     Group, MODULE_RESERVED, UNTAGGED, assign_method_names, derived_operation_id, method_names,

@@ -7,10 +7,11 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::lower::types::{Shape, TypeSpace};
 use crate::model::{Param, ParamStyle, TypeRef};
 use crate::naming::{self, Scope};
+use crate::pointer::child;
 
 /// Names a builder uses for itself; parameters take other names.
 pub(super) const BUILDER_RESERVED: &[&str] = &[

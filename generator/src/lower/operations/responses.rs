@@ -3,10 +3,11 @@
 
 use openapiv3::{Operation as SpecOperation, ReferenceOr, StatusCode};
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::lower::types::TypeSpace;
 use crate::model::{Response, ResponseBody, Responses, StatusVariant, TypeDef, TypeKind, TypeRef};
 use crate::naming::Scope;
+use crate::pointer::child;
 
 use super::media::{Media, essence, is_header_text, preferred};
 

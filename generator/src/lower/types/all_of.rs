@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use openapiv3::{AdditionalProperties, OpenAPI, Schema};
 
-use crate::context::{Ctx, child, unescape_token};
+use crate::context::Ctx;
 use crate::lower::schema::{Kind, View};
 use crate::model::{IntWidth, TypeKind, TypeRef};
+use crate::pointer::{self, child};
 
 use super::plan::is_typed;
 use super::shapes::int_width;
@@ -105,6 +106,10 @@ impl TypeSpace {
         let schema = match member {
             SchemaRef::Ref(reference) => {
                 let Some((schema, at, key)) = resolve(spec, reference) else {
+                    if ctx.dangling.contains(&child(pointer, "$ref")) {
+                        // Already reported by the check of every reference.
+                        return;
+                    }
                     ctx.error(
                         pointer,
                         format!("`{reference}` does not name a schema in components"),
@@ -254,7 +259,7 @@ pub(super) fn peek(
 ) -> Option<TypeRef> {
     match schema {
         SchemaRef::Ref(reference) => {
-            let key = unescape_token(reference.strip_prefix("#/components/schemas/")?);
+            let key = pointer::component_name(reference, "schemas")?;
             components.get(&key).cloned().map(TypeRef::Named)
         }
         SchemaRef::Item(schema) => {

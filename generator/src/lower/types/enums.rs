@@ -7,9 +7,10 @@ use indexmap::IndexMap;
 use openapiv3::Schema;
 use serde_json::Value;
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::model::{Enum, IntEnum, IntVariant, Variant};
 use crate::naming::{self, Scope};
+use crate::pointer::child;
 
 use super::TypeSpace;
 

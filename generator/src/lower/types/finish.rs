@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::lower::graph::{self, Graph};
 use crate::model::{DefaultValue, IntWidth, TypeDef, TypeKind, TypeRef};
+use crate::pointer::child;
 
 use super::TypeSpace;
 

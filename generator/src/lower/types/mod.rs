@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
-use crate::context::{child, unescape_token};
 use crate::model::TypeDef;
+use crate::pointer::{self};
 
 use crate::naming::Scope;
 use finish::PendingDefault;
@@ -82,18 +82,9 @@ pub(super) fn resolve<'a>(
     spec: &'a OpenAPI,
     reference: &str,
 ) -> Option<(&'a Schema, String, String)> {
-    let schemas = &spec.components.as_ref()?.schemas;
-    let mut reference = reference.to_string();
-    for _ in 0..MAX_DEPTH {
-        let key = unescape_token(reference.strip_prefix("#/components/schemas/")?);
-        match schemas.get(&key)? {
-            ReferenceOr::Item(schema) => {
-                return Some((schema, child("#/components/schemas", &key), key));
-            }
-            ReferenceOr::Reference { reference: next } => reference = next.clone(),
-        }
-    }
-    None
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let target = pointer::follow(reference, "#", "schemas", schemas, MAX_DEPTH).ok()?;
+    Some((target.item, target.at, target.name))
 }
 
 /// The description of a schema, or its title when it has none.

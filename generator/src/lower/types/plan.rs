@@ -5,8 +5,9 @@
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::lower::schema::{Kind, View, is_null_member};
+use crate::pointer::child;
 
 use super::{SchemaRef, TypeSpace};
 

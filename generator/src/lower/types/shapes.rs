@@ -4,10 +4,11 @@
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::diagnostic::did_you_mean;
 use crate::lower::schema::{Kind, View, is_null_member};
 use crate::model::{IntWidth, TypeRef};
+use crate::pointer::child;
 
 use super::{MAX_DEPTH, SchemaRef, TypeSpace, resolve};
 

@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{ReferenceOr, Schema};
 
-use crate::context::{Ctx, child, dangling_component, unescape_token};
+use crate::context::Ctx;
 use crate::lower::schema::View;
 use crate::model::{TypeDef, TypeKind, TypeRef};
 use crate::naming::{self, Scope};
+use crate::pointer::{self, child, dangling_component};
 
 use super::plan::Plan;
 use super::structs::Property;
@@ -148,7 +149,7 @@ impl TypeSpace {
         reference: &str,
         pointer: &str,
     ) -> TypeRef {
-        let Some(key) = reference.strip_prefix("#/components/schemas/") else {
+        let Some(key) = pointer::component_name(reference, "schemas") else {
             ctx.error(
                 &child(pointer, "$ref"),
                 format!(
@@ -157,7 +158,6 @@ impl TypeSpace {
             );
             return TypeRef::Json;
         };
-        let key = unescape_token(key);
         match self.components.get(&key) {
             Some(name) => TypeRef::Named(name.clone()),
             // Already reported: two schemas with one Rust name.

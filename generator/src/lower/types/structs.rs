@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 use openapiv3::AdditionalProperties;
 use serde_json::Value;
 
-use crate::context::{Ctx, child};
+use crate::context::Ctx;
 use crate::model::{Field, Struct};
 use crate::naming::{self, Scope};
+use crate::pointer::child;
 
 use super::finish::PendingDefault;
 use super::shapes::nullable;

@@ -3,9 +3,10 @@
 
 use openapiv3::Schema;
 
-use crate::context::{Ctx, child, unescape_token};
+use crate::context::Ctx;
 use crate::model::{OneOf, OneOfVariant, TypeRef};
 use crate::naming::{self, Scope};
+use crate::pointer::{self, child};
 
 use super::enums::ENUM_RESERVED;
 use super::{SchemaRef, TypeSpace, doc_of};
@@ -27,9 +28,7 @@ impl TypeSpace {
             let keys: Option<Vec<String>> = members
                 .iter()
                 .map(|(_, member, _)| match member {
-                    SchemaRef::Ref(reference) => reference
-                        .strip_prefix("#/components/schemas/")
-                        .map(unescape_token),
+                    SchemaRef::Ref(reference) => pointer::component_name(reference, "schemas"),
                     SchemaRef::Item(_) => None,
                 })
                 .collect();
@@ -37,9 +36,7 @@ impl TypeSpace {
                 Some(keys) => {
                     let mut per_member: Vec<Vec<String>> = vec![Vec::new(); keys.len()];
                     for (value, target) in &discriminator.mapping {
-                        let key = target
-                            .strip_prefix("#/components/schemas/")
-                            .map(unescape_token)
+                        let key = pointer::component_name(target, "schemas")
                             .unwrap_or_else(|| target.clone());
                         match keys.iter().position(|k| *k == key) {
                             Some(index) => {
