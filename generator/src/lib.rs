@@ -18,6 +18,7 @@ mod normalize;
 mod parse;
 mod pointer;
 mod render;
+mod runtime_names;
 mod shape;
 mod sources;
 mod tree;

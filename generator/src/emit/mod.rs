@@ -16,7 +16,7 @@ use crate::model::{Api, IntWidth, TypeRef};
 
 /// The runtime every generated crate carries: the same text for every API. What differs
 /// between APIs is in the generated `spec.rs`.
-const RUNTIME: &[(&str, &str)] = &[
+pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/client.rs", include_str!("../../templates/client.rs")),
     ("src/error.rs", include_str!("../../templates/error.rs")),
     (

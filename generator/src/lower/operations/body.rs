@@ -102,3 +102,65 @@ pub(super) fn multipart_parts(types: &TypeSpace, ty: &TypeRef) -> Option<Vec<Par
     }
     Some(parts)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::test_support::{document, spec, with_ctx};
+    use crate::lower::types::TypeSpace;
+    use crate::model::{Body, BodyKind, PartKind};
+
+    fn body_of(request_body: &str) -> Option<(Option<Body>, Vec<String>)> {
+        let text = spec(&format!(
+            "paths:\n  /x:\n    post:\n      operationId: postX\n      requestBody:\n{request_body}      responses: {{'204': {{description: ok}}}}\n"
+        ));
+        let document = document(&text)?;
+        let item = document.spec.paths.paths.get("/x")?.as_item()?;
+        let operation = item.post.as_ref()?;
+        Some(with_ctx(&document, |ctx| {
+            let mut types = TypeSpace::new(ctx);
+            super::request_body(ctx, &mut types, operation, "#/paths/~1x/post", "PostX")
+        }))
+    }
+
+    #[test]
+    fn a_multipart_body_has_a_part_per_field() {
+        let (body, messages) = body_of(
+            "        content:\n          multipart/form-data:\n            schema:\n              type: object\n              required: [file]\n              properties:\n                file: {type: string, format: binary}\n                tags: {type: array, items: {type: string}}\n",
+        )
+        .unwrap_or_else(|| panic!("the spec parses"));
+        assert!(messages.is_empty(), "{messages:?}");
+        let Some(Body {
+            kind: BodyKind::Multipart {
+                parts: Some(parts), ..
+            },
+            media_type,
+            ..
+        }) = body
+        else {
+            panic!("a multipart body: {body:?}");
+        };
+        assert_eq!(media_type, "multipart/form-data");
+        let parts: Vec<(&str, bool, PartKind)> = parts
+            .iter()
+            .map(|p| (p.wire_name.as_str(), p.optional, p.kind))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("file", false, PartKind::File),
+                ("tags", true, PartKind::Value)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_body_without_media_types_is_left_out_with_a_warning() {
+        let (body, messages) =
+            body_of("        content: {}\n").unwrap_or_else(|| panic!("the spec parses"));
+        assert!(body.is_none());
+        assert!(
+            messages.iter().any(|m| m.contains("lists no media type")),
+            "{messages:?}"
+        );
+    }
+}

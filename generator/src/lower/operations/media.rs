@@ -74,3 +74,45 @@ pub(super) fn concrete(media_type: &str, fallback: &str) -> String {
 pub(super) fn is_header_text(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
+
+#[cfg(test)]
+mod tests {
+    use indexmap::IndexMap;
+
+    use super::{Media, concrete, essence, media_of, preferred};
+
+    #[test]
+    fn media_types_are_sorted_by_how_they_are_read() {
+        assert_eq!(essence("Text/Plain; charset=utf-8"), "text/plain");
+        assert_eq!(media_of("application/problem+json"), Media::Json);
+        assert_eq!(media_of("*/*"), Media::Json);
+        assert_eq!(media_of("application/x-www-form-urlencoded"), Media::Form);
+        assert_eq!(
+            media_of("multipart/form-data; boundary=x"),
+            Media::Multipart
+        );
+        assert_eq!(media_of("application/xml"), Media::Text);
+        assert_eq!(media_of("image/png"), Media::Bytes);
+    }
+
+    #[test]
+    fn json_is_preferred_and_wildcards_are_not_sent() {
+        let mut content = IndexMap::new();
+        content.insert("text/plain".to_string(), 1);
+        content.insert("application/json".to_string(), 2);
+        let best = preferred(&content, &[Media::Json, Media::Text]);
+        assert_eq!(
+            best.map(|(media, _, _)| media.as_str()),
+            Some("application/json")
+        );
+        assert!(preferred(&content, &[Media::Bytes]).is_none());
+        assert_eq!(
+            concrete("image/*", "application/octet-stream"),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            concrete("Image/PNG", "application/octet-stream"),
+            "image/png"
+        );
+    }
+}

@@ -21,16 +21,14 @@ use crate::model::{HttpMethod, Operation, Resource};
 use crate::naming::{self, Scope};
 use crate::pointer::child;
 
-use names::{
-    Group, MODULE_RESERVED, UNTAGGED, assign_method_names, derived_operation_id, method_names,
-};
+use names::{Group, UNTAGGED, assign_method_names, derived_operation_id, method_names};
 
 /// The operations of the spec, grouped by tag, sorted by module name.
 pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
     let spec = ctx.spec;
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut operation_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut modules = Scope::with_reserved(MODULE_RESERVED);
+    let mut modules = Scope::with_reserved(crate::runtime_names::module_reserved());
     let mut module_of_tag: BTreeMap<String, String> = BTreeMap::new();
 
     for (path, item) in &spec.paths.paths {

@@ -12,37 +12,6 @@ use crate::naming::{self, Scope};
 /// The group of operations that have no tag.
 pub(super) const UNTAGGED: &str = "operations";
 
-/// Resource modules the crate defines itself.
-/// They are also methods of `Client` (the accessor of a resource has the module's name).
-pub(super) const MODULE_RESERVED: &[&str] = &[
-    "api_key",
-    "attempt",
-    "base_url",
-    "builder",
-    "client",
-    "clone",
-    "error",
-    "execute",
-    "execute_empty",
-    "execute_optional",
-    "fmt",
-    "from_env",
-    "headers",
-    "lib",
-    "main",
-    "new",
-    "prelude",
-    "rate_limit",
-    "raw",
-    "request",
-    "response",
-    "retry",
-    "send",
-    "spec",
-    "types",
-    "url",
-];
-
 pub(super) struct Group {
     pub(super) tag: String,
     pub(super) handle: String,

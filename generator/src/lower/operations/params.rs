@@ -287,3 +287,89 @@ pub(super) fn is_reserved_header(name: &str) -> bool {
         .iter()
         .any(|reserved| name.eq_ignore_ascii_case(reserved))
 }
+
+#[cfg(test)]
+mod tests {
+    use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+
+    use super::style;
+    use crate::lower::types::Shape;
+    use crate::model::ParamStyle;
+
+    /// The first parameter of `GET /x` in a spec whose parameter list is `yaml`.
+    fn parameter(yaml: &str) -> Option<Parameter> {
+        let text = crate::lower::test_support::spec(&format!(
+            "paths:\n  /x:\n    get:\n      parameters:\n        - {yaml}\n      responses: {{'204': {{description: ok}}}}\n"
+        ));
+        let spec: OpenAPI = crate::lower::test_support::document(&text)?.spec;
+        let item = spec.paths.paths.get("/x")?.as_item()?;
+        match item.get.as_ref()?.parameters.first()? {
+            ReferenceOr::Item(parameter) => Some(parameter.clone()),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    fn style_of(yaml: &str, shape: Shape) -> Option<ParamStyle> {
+        parameter(yaml).map(|p| style(&p, shape))
+    }
+
+    #[test]
+    fn a_query_array_takes_the_delimiter_of_its_style() {
+        let base = "{name: a, in: query, schema: {type: array, items: {type: string}}";
+        assert_eq!(
+            style_of(&format!("{base}}}"), Shape::Array),
+            Some(ParamStyle::Array {
+                explode: true,
+                delimiter: ','
+            })
+        );
+        assert_eq!(
+            style_of(
+                &format!("{base}, style: pipeDelimited, explode: false}}"),
+                Shape::Array
+            ),
+            Some(ParamStyle::Array {
+                explode: false,
+                delimiter: '|'
+            })
+        );
+        assert_eq!(
+            style_of(
+                &format!("{base}, style: spaceDelimited, explode: false}}"),
+                Shape::Array
+            ),
+            Some(ParamStyle::Array {
+                explode: false,
+                delimiter: ' '
+            })
+        );
+    }
+
+    #[test]
+    fn path_arrays_are_joined_and_deep_objects_are_deep() {
+        assert_eq!(
+            style_of(
+                "{name: a, in: path, required: true, schema: {type: array, items: {type: string}}}",
+                Shape::Array
+            ),
+            Some(ParamStyle::Array {
+                explode: false,
+                delimiter: ','
+            })
+        );
+        assert_eq!(
+            style_of(
+                "{name: a, in: query, style: deepObject, schema: {type: object}}",
+                Shape::Object
+            ),
+            Some(ParamStyle::Object { deep: true })
+        );
+        assert_eq!(
+            style_of(
+                "{name: a, in: query, schema: {type: string}}",
+                Shape::Scalar
+            ),
+            Some(ParamStyle::Scalar)
+        );
+    }
+}

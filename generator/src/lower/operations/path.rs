@@ -67,3 +67,56 @@ pub(super) fn parse_path(
     }
     parts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_path;
+    use crate::lower::test_support::{document, spec, with_ctx};
+    use crate::model::{Param, ParamStyle, PathPiece, TypeRef};
+
+    fn param(wire: &str, name: &str) -> Param {
+        Param {
+            name: name.to_string(),
+            wire_name: wire.to_string(),
+            doc: None,
+            ty: TypeRef::String,
+            required: true,
+            style: ParamStyle::Scalar,
+        }
+    }
+
+    #[test]
+    fn a_template_becomes_literals_and_parameters() {
+        let Some(document) = document(&spec("paths: {}\n")) else {
+            panic!("the spec parses");
+        };
+        let params = [param("file-id", "file_id"), param("unused", "unused")];
+        let (parts, messages) = with_ctx(&document, |ctx| {
+            parse_path(ctx, "/files/v{file-id}.json/{nope}", "#/paths/x", &params)
+        });
+        let pieces: Vec<&Vec<PathPiece>> = parts.iter().map(|p| &p.pieces).collect();
+        assert_eq!(
+            pieces,
+            [
+                &vec![PathPiece::Literal("files".into())],
+                &vec![
+                    PathPiece::Literal("v".into()),
+                    PathPiece::Param("file_id".into()),
+                    PathPiece::Literal(".json".into())
+                ],
+                &vec![],
+            ]
+        );
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`{nope}` has no matching `in: path` parameter"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`unused` does not appear in the path template"))
+        );
+    }
+}

@@ -156,7 +156,7 @@ pub(super) fn success_response<'a>(
     // Several different bodies: an enum with a variant per status.
     let name = types.claim(&format!("{builder}Response"));
     let mut lowered: Vec<(BodyKey<'_>, ResponseBody)> = Vec::new();
-    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut scope = Scope::with_reserved(["Other"]);
     let mut variants = Vec::new();
     for success in &successes {
         let body = match &success.media {
@@ -196,5 +196,59 @@ pub(super) fn success_response<'a>(
         optional: false,
         accept,
         doc,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_variant;
+    use crate::lower::test_support::{document, spec, with_ctx};
+    use crate::lower::types::TypeSpace;
+    use crate::model::{Response, ResponseBody, TypeRef};
+
+    /// The success response of the one operation of `paths`.
+    fn response_of(responses: &str) -> Option<(Response, Vec<String>)> {
+        let text = spec(&format!(
+            "paths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n{responses}"
+        ));
+        let document = document(&text)?;
+        let item = document.spec.paths.paths.get("/x")?.as_item()?;
+        let operation = item.get.as_ref()?;
+        Some(with_ctx(&document, |ctx| {
+            let mut types = TypeSpace::new(ctx);
+            super::success_response(ctx, &mut types, operation, "#/paths/~1x/get", "GetX")
+        }))
+    }
+
+    #[test]
+    fn one_body_with_an_empty_status_beside_it_is_optional() {
+        let (response, messages) = response_of(
+            "        '200': {description: ok, content: {application/json: {schema: {type: string}}}}\n        '204': {description: nothing}\n",
+        )
+        .unwrap_or_else(|| panic!("the spec parses"));
+        assert!(messages.is_empty(), "{messages:?}");
+        assert!(matches!(response.body, ResponseBody::Json(TypeRef::String)));
+        assert!(response.optional);
+        assert_eq!(response.accept, None);
+    }
+
+    #[test]
+    fn different_bodies_make_an_enum_by_status_and_ask_for_both() {
+        let (response, _) = response_of(
+            "        '200': {description: ok, content: {application/json: {schema: {type: string}}}}\n        '202': {description: later, content: {text/plain: {}}}\n",
+        )
+        .unwrap_or_else(|| panic!("the spec parses"));
+        assert!(matches!(&response.body, ResponseBody::ByStatus(name) if name == "GetXResponse"));
+        assert_eq!(
+            response.accept.as_deref(),
+            Some("application/json, text/plain")
+        );
+    }
+
+    #[test]
+    fn statuses_have_their_names() {
+        assert_eq!(status_variant(Some(201)), "Created");
+        assert_eq!(status_variant(Some(299)), "Status299");
+        assert_eq!(status_variant(None), "Success");
     }
 }

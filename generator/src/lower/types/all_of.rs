@@ -313,3 +313,58 @@ pub(super) fn describe(ty: Option<&TypeRef>) -> String {
         None => "an inline schema".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use crate::lower::types::test_support::{lowered, structure};
+    use crate::model::{IntWidth, TypeRef};
+
+    #[test]
+    fn members_are_merged_into_one_struct_in_the_order_met() {
+        let (types, messages) = lowered(
+            "  schemas:\n    Base: {type: object, required: [id], properties: {id: {type: string}}}\n    Pet:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            name: {type: string}\n            id: {description: the pet's id}\n",
+        );
+        assert!(messages.is_empty(), "{messages:?}");
+        let pet = structure(&types, "Pet");
+        let names: Vec<&str> = pet
+            .map(|s| s.fields.iter().map(|f| f.name.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["id", "name"]);
+        let id = pet.and_then(|s| s.fields.first());
+        assert_eq!(id.map(|f| f.required), Some(true));
+        // A later member that only describes a property gives it its description.
+        assert_eq!(id.and_then(|f| f.doc.as_deref()), Some("the pet's id"));
+    }
+
+    #[test]
+    fn a_dangling_member_is_left_to_the_reference_check() {
+        // Lowering alone (no check of every reference before it) reports it in its words.
+        let (_, messages) = lowered(
+            "  schemas:\n    Pet:\n      allOf:\n        - $ref: '#/components/schemas/Nope'\n        - {type: object, properties: {a: {type: string}}}\n",
+        );
+        assert_eq!(messages.len(), 1, "{messages:?}");
+    }
+
+    #[test]
+    fn members_that_cannot_be_combined_are_an_error() {
+        let (_, messages) = lowered(
+            "  schemas:\n    X:\n      allOf:\n        - {type: string}\n        - {type: integer}\n",
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("one value cannot be both")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn types_are_described_as_rust_writes_them() {
+        let ty = TypeRef::Map(Box::new(TypeRef::Vec(Box::new(TypeRef::Integer(
+            IntWidth::U32,
+        )))));
+        assert_eq!(describe(Some(&ty)), "`BTreeMap<String, Vec<u32>>`");
+        assert_eq!(describe(None), "an inline schema");
+    }
+}

@@ -143,3 +143,51 @@ pub(super) fn enum_names(
         .collect();
     names.filter(|n| n.len() == count)
 }
+
+#[cfg(test)]
+mod tests {
+    use indexmap::IndexMap;
+    use serde_json::json;
+
+    use super::{enum_descriptions, enum_names};
+    use crate::lower::types::test_support::lowered;
+    use crate::model::TypeKind;
+
+    #[test]
+    fn names_from_the_spec_count_only_when_there_is_one_per_value() {
+        let mut extensions = IndexMap::new();
+        extensions.insert("x-enum-varnames".to_string(), json!(["One", "Two"]));
+        assert_eq!(
+            enum_names(&extensions, 2),
+            Some(vec!["One".into(), "Two".into()])
+        );
+        assert_eq!(enum_names(&extensions, 3), None);
+        extensions.insert("x-enum-descriptions".to_string(), json!(["first"]));
+        assert_eq!(
+            enum_descriptions(&extensions).get("0").map(String::as_str),
+            Some("first")
+        );
+    }
+
+    #[test]
+    fn repeated_values_and_taken_names_are_warned_about() {
+        let (types, messages) =
+            lowered("  schemas:\n    E: {type: string, enum: [a, a, Unknown, unknown]}\n");
+        assert!(
+            messages.iter().any(|m| m.contains("`a` is listed twice")),
+            "{messages:?}"
+        );
+        // `Unknown` is the emitted enum's own catch-all variant.
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`Unknown` becomes the variant `Unknown2`")),
+            "{messages:?}"
+        );
+        let names: Vec<String> = match types.get("E").map(|d| &d.kind) {
+            Some(TypeKind::Enum(e)) => e.variants.iter().map(|v| v.name.clone()).collect(),
+            _ => Vec::new(),
+        };
+        assert_eq!(names, ["A", "Unknown2", "Unknown3"]);
+    }
+}

@@ -263,3 +263,53 @@ pub(super) fn named(ty: &TypeRef) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::types::test_support::{lowered, structure};
+    use crate::model::DefaultValue;
+
+    #[test]
+    fn a_field_that_leads_back_to_its_struct_is_boxed_and_one_through_a_list_is_not() {
+        let (types, _) = lowered(
+            "  schemas:\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n",
+        );
+        let boxed: Vec<(String, bool)> = structure(&types, "Node")
+            .map(|s| s.fields.iter().map(|f| (f.name.clone(), f.boxed)).collect())
+            .unwrap_or_default();
+        assert_eq!(boxed, [("next".into(), true), ("children".into(), false)]);
+    }
+
+    #[test]
+    fn defaults_become_values_and_a_struct_derives_default_when_every_field_has_one() {
+        let (types, _) = lowered(
+            "  schemas:\n    Mode: {type: string, enum: [fast, slow]}\n    Settings:\n      type: object\n      required: [mode, retries]\n      properties:\n        mode: {allOf: [{$ref: '#/components/schemas/Mode'}], default: slow}\n        retries: {type: integer, default: 3}\n    Outer:\n      type: object\n      required: [settings]\n      properties:\n        settings: {$ref: '#/components/schemas/Settings'}\n",
+        );
+        let settings = structure(&types, "Settings");
+        let defaults: Vec<Option<DefaultValue>> = settings
+            .map(|s| s.fields.iter().map(|f| f.default.clone()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            defaults,
+            [
+                Some(DefaultValue::Variant("Mode".into(), "Slow".into())),
+                Some(DefaultValue::Integer(3))
+            ]
+        );
+        assert_eq!(settings.map(|s| s.default), Some(true));
+        // Through another struct's `Default`.
+        assert_eq!(structure(&types, "Outer").map(|s| s.default), Some(true));
+    }
+
+    #[test]
+    fn schemas_that_alias_each_other_are_reported_once() {
+        let (_, messages) = lowered(
+            "  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {type: array, items: {$ref: '#/components/schemas/A'}}\n",
+        );
+        let cycles = messages
+            .iter()
+            .filter(|m| m.contains("refer to each other"))
+            .count();
+        assert_eq!(cycles, 1, "{messages:?}");
+    }
+}

@@ -95,3 +95,41 @@ pub fn doc_of(schema: &Schema) -> Option<String> {
         .clone()
         .or_else(|| schema.schema_data.title.clone())
 }
+
+/// What the tests of each job share: a spec's components lowered as the crate would have them.
+#[cfg(test)]
+mod test_support {
+    use std::collections::BTreeMap;
+
+    use crate::lower::test_support::{document, spec, with_ctx};
+    use crate::model::{Struct, TypeDef, TypeKind};
+
+    use super::TypeSpace;
+
+    /// The types of `components` (YAML under `components:`, two spaces in) after every
+    /// pass, by name, and the messages given on the way.
+    pub fn lowered(components: &str) -> (BTreeMap<String, TypeDef>, Vec<String>) {
+        let text = spec(&format!("paths: {{}}\ncomponents:\n{components}"));
+        let Some(document) = document(&text) else {
+            return (BTreeMap::new(), vec![format!("does not parse:\n{text}")]);
+        };
+        let (types, messages) = with_ctx(&document, |ctx| {
+            let mut space = TypeSpace::new(ctx);
+            space.lower_components(ctx);
+            space.finish(ctx)
+        });
+        let types = types
+            .into_iter()
+            .map(|def| (def.name.clone(), def))
+            .collect();
+        (types, messages)
+    }
+
+    /// The struct called `name`, if it is one.
+    pub fn structure<'t>(types: &'t BTreeMap<String, TypeDef>, name: &str) -> Option<&'t Struct> {
+        match &types.get(name)?.kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        }
+    }
+}

@@ -154,3 +154,102 @@ pub(super) fn plain(value: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use openapiv3::{ReferenceOr, Schema};
+
+    use super::Plan;
+    use crate::lower::test_support::{document, spec, with_ctx};
+    use crate::lower::types::TypeSpace;
+
+    /// What the schema in `yaml` is planned as, in one word, and the messages given.
+    fn plan_of(yaml: &str) -> (&'static str, Vec<String>) {
+        let text = spec(&format!(
+            "paths: {{}}\ncomponents:\n  schemas:\n    S: {yaml}\n"
+        ));
+        let Some(document) = document(&text) else {
+            return ("unparsed", Vec::new());
+        };
+        let schema: Option<&Schema> = document
+            .spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get("S"))
+            .and_then(ReferenceOr::as_item);
+        let Some(schema) = schema else {
+            return ("missing", Vec::new());
+        };
+        with_ctx(&document, |ctx| {
+            let space = TypeSpace::new(ctx);
+            match space.plan(ctx, schema, "#/components/schemas/S") {
+                Plan::Single(..) => "single",
+                Plan::StringEnum(_) => "string enum",
+                Plan::IntEnum(_) => "int enum",
+                Plan::Struct => "struct",
+                Plan::Merge => "merge",
+                Plan::Union(_) => "union",
+                Plan::Shape => "shape",
+            }
+        })
+    }
+
+    #[test]
+    fn schemas_are_sorted_by_what_they_become() {
+        assert_eq!(
+            plan_of("{type: object, properties: {a: {type: string}}}").0,
+            "struct"
+        );
+        assert_eq!(plan_of("{type: string, enum: [a, b]}").0, "string enum");
+        assert_eq!(plan_of("{type: integer, enum: [1, 2]}").0, "int enum");
+        // Numbers written bare under `type: string` are strings on the wire.
+        assert_eq!(plan_of("{type: string, enum: [1, 2]}").0, "string enum");
+        assert_eq!(plan_of("{type: array, items: {type: string}}").0, "shape");
+        assert_eq!(
+            plan_of("{oneOf: [{type: string}, {type: integer}]}").0,
+            "union"
+        );
+    }
+
+    #[test]
+    fn a_composition_of_one_member_is_that_member() {
+        assert_eq!(
+            plan_of("{allOf: [{type: string}], description: d}").0,
+            "single"
+        );
+        assert_eq!(
+            plan_of("{oneOf: [{type: string}, {type: 'null'}]}").0,
+            "single"
+        );
+        assert_eq!(
+            plan_of("{anyOf: [{type: string}, {required: [a]}]}").0,
+            "single"
+        );
+        // A member that lists required properties changes the type: a merged struct.
+        assert_eq!(
+            plan_of("{allOf: [{type: object, properties: {a: {type: string}}}, {required: [a]}]}")
+                .0,
+            "merge"
+        );
+    }
+
+    #[test]
+    fn keywords_the_plan_leaves_unused_are_warned_about() {
+        let (plan, messages) = plan_of(
+            "{type: object, properties: {a: {type: string}}, oneOf: [{type: string}, {type: integer}]}",
+        );
+        assert_eq!(plan, "struct");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`oneOf` beside `properties`")),
+            "{messages:?}"
+        );
+        let (plan, messages) = plan_of("{enum: [a, 1]}");
+        assert_eq!(plan, "shape");
+        assert!(
+            messages.iter().any(|m| m.contains("mixed values")),
+            "{messages:?}"
+        );
+    }
+}

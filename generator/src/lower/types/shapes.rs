@@ -154,3 +154,68 @@ pub(super) fn int_width(format: Option<&str>) -> IntWidth {
         _ => IntWidth::I64,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::int_width;
+    use crate::lower::types::test_support::lowered;
+    use crate::model::{IntWidth, TypeKind, TypeRef};
+
+    fn alias(components: &str, name: &str) -> Option<TypeRef> {
+        match lowered(components).0.remove(name)?.kind {
+            TypeKind::Alias(ty) => Some(ty),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn scalars_lists_and_maps_need_no_name() {
+        let list = alias(
+            "  schemas:\n    L: {type: array, items: {type: string, nullable: true}}\n",
+            "L",
+        );
+        assert_eq!(
+            list,
+            Some(TypeRef::Vec(Box::new(TypeRef::Nullable(Box::new(
+                TypeRef::String
+            )))))
+        );
+        let map = alias(
+            "  schemas:\n    M: {type: object, additionalProperties: {type: integer, format: int32}}\n",
+            "M",
+        );
+        assert_eq!(
+            map,
+            Some(TypeRef::Map(Box::new(TypeRef::Integer(IntWidth::I32))))
+        );
+        let file = alias("  schemas:\n    F: {type: string, format: binary}\n", "F");
+        assert_eq!(file, Some(TypeRef::File));
+    }
+
+    #[test]
+    fn a_schema_without_type_is_json_with_a_warning_and_an_unknown_type_an_error() {
+        let (types, messages) =
+            lowered("  schemas:\n    J: {description: anything}\n    U: {type: strng}\n");
+        assert!(matches!(
+            types.get("J").map(|d| &d.kind),
+            Some(TypeKind::Alias(TypeRef::Json))
+        ));
+        assert!(
+            messages.iter().any(|m| m.contains("schema has no `type`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("unknown type `strng`") && m.contains("did you mean `string`")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn integer_formats_choose_the_width() {
+        assert_eq!(int_width(Some("int32")), IntWidth::I32);
+        assert_eq!(int_width(Some("uint64")), IntWidth::U64);
+        assert_eq!(int_width(None), IntWidth::I64);
+    }
+}

@@ -296,3 +296,44 @@ impl TypeSpace {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::lowered;
+    use crate::model::{TypeKind, TypeRef};
+
+    #[test]
+    fn components_are_named_before_any_is_lowered() {
+        // `A` refers to `B`, which comes later: the reference still finds its name.
+        let (types, messages) = lowered(
+            "  schemas:\n    A: {type: array, items: {$ref: '#/components/schemas/B'}}\n    B: {type: string}\n",
+        );
+        assert!(messages.is_empty(), "{messages:?}");
+        let a = types.get("A").map(|def| &def.kind);
+        assert!(
+            matches!(a, Some(TypeKind::Alias(TypeRef::Vec(item))) if **item == TypeRef::Named("B".into())),
+            "{a:?}"
+        );
+    }
+
+    #[test]
+    fn two_keys_with_one_rust_name_are_an_error_and_the_second_is_left_out() {
+        let (types, messages) =
+            lowered("  schemas:\n    my-pet: {type: string}\n    MyPet: {type: integer}\n");
+        assert!(types.contains_key("MyPet"));
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("both become the Rust type `MyPet`"))
+        );
+    }
+
+    #[test]
+    fn an_inline_object_is_named_after_where_it_stands() {
+        let (types, _) = lowered(
+            "  schemas:\n    Pet:\n      type: object\n      properties:\n        owner: {type: object, properties: {name: {type: string}}}\n",
+        );
+        assert!(types.contains_key("PetOwner"), "{:?}", types.keys());
+    }
+}

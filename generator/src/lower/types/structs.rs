@@ -172,3 +172,69 @@ pub(super) fn join_docs(doc: Option<String>, notes: &[String]) -> Option<String>
     parts.push(notes.join(" "));
     Some(parts.join("\n\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::types::test_support::{lowered, structure};
+
+    #[test]
+    fn read_only_and_write_only_properties_are_never_required() {
+        let (types, _) = lowered(
+            "  schemas:\n    Pet:\n      type: object\n      required: [id, name, secret]\n      properties:\n        id: {type: string, readOnly: true}\n        name: {type: string}\n        secret: {type: string, writeOnly: true}\n",
+        );
+        let fields: Vec<(String, bool)> = structure(&types, "Pet")
+            .map(|s| {
+                s.fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.required))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            fields,
+            [
+                ("id".into(), false),
+                ("name".into(), true),
+                ("secret".into(), false)
+            ]
+        );
+        let doc = structure(&types, "Pet")
+            .and_then(|s| s.fields.first())
+            .and_then(|f| f.doc.clone())
+            .unwrap_or_default();
+        assert!(doc.contains("Read-only"), "{doc}");
+    }
+
+    #[test]
+    fn facts_beside_a_reference_win_over_the_referenced_schema() {
+        let (types, _) = lowered(
+            "  schemas:\n    Name: {type: string, description: the schema's}\n    Pet:\n      type: object\n      properties:\n        name:\n          $ref: '#/components/schemas/Name'\n          description: beside the reference\n          nullable: true\n",
+        );
+        let field = structure(&types, "Pet").and_then(|s| s.fields.first());
+        assert_eq!(
+            field.and_then(|f| f.doc.as_deref()),
+            Some("beside the reference")
+        );
+        assert_eq!(field.map(|f| f.nullable), Some(true));
+    }
+
+    #[test]
+    fn required_names_that_are_no_property_and_taken_names_are_warned_about() {
+        let (types, messages) = lowered(
+            "  schemas:\n    Pet:\n      type: object\n      required: [nme]\n      properties:\n        a-b: {type: string}\n        a_b: {type: string}\n",
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`nme` is listed as required")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("property `a_b` becomes the Rust field `a_b2`")),
+            "{messages:?}"
+        );
+        assert_eq!(structure(&types, "Pet").map(|s| s.fields.len()), Some(2));
+    }
+}

@@ -138,3 +138,64 @@ pub(super) fn variant_of(ty: &TypeRef) -> String {
         TypeRef::Nullable(inner) => variant_of(inner),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::variant_of;
+    use crate::lower::types::test_support::lowered;
+    use crate::model::{OneOf, TypeKind, TypeRef};
+
+    fn union(components: &str, name: &str) -> (Option<OneOf>, Vec<String>) {
+        let (mut types, messages) = lowered(components);
+        let union = match types.remove(name).map(|def| def.kind) {
+            Some(TypeKind::OneOf(union)) => Some(union),
+            _ => None,
+        };
+        (union, messages)
+    }
+
+    #[test]
+    fn a_discriminator_tags_each_variant_with_its_mapped_values() {
+        let (union, messages) = union(
+            "  schemas:\n    Cat: {type: object, properties: {kind: {type: string}}}\n    Dog: {type: object, properties: {kind: {type: string}}}\n    Pet:\n      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n      discriminator:\n        propertyName: kind\n        mapping: {cat: '#/components/schemas/Cat'}\n",
+            "Pet",
+        );
+        assert!(messages.is_empty(), "{messages:?}");
+        let union = union.expect("Pet is a union");
+        assert_eq!(union.tag.as_deref(), Some("kind"));
+        let tags: Vec<(&str, Vec<String>)> = union
+            .variants
+            .iter()
+            .map(|v| (v.name.as_str(), v.tags.clone()))
+            .collect();
+        // An alternative the mapping leaves out is tagged with its component name.
+        assert_eq!(
+            tags,
+            [
+                ("Cat", vec!["cat".to_string()]),
+                ("Dog", vec!["Dog".to_string()])
+            ]
+        );
+    }
+
+    #[test]
+    fn untagged_alternatives_that_would_swallow_others_go_last() {
+        let (union, _) = union(
+            "  schemas:\n    N:\n      oneOf: [{type: number}, {}, {type: integer}]\n",
+            "N",
+        );
+        let names: Vec<String> = union
+            .map(|u| u.variants.iter().map(|v| v.name.clone()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["Integer", "Number", "Any"]);
+    }
+
+    #[test]
+    fn plain_alternatives_are_named_after_their_type() {
+        assert_eq!(
+            variant_of(&TypeRef::Vec(Box::new(TypeRef::String))),
+            "StringList"
+        );
+        assert_eq!(variant_of(&TypeRef::Map(Box::new(TypeRef::Json))), "AnyMap");
+    }
+}
