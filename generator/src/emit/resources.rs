@@ -163,6 +163,9 @@ fn handle_method(op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "the API marks this operation deprecated")]));
+    // An operation called `new` hands out its builder, not the handle.
+    let not_a_constructor =
+        (op.method_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
     let method = ident(&op.method_name);
     let builder = ident(&op.builder);
     let mut arguments = Vec::new();
@@ -194,6 +197,7 @@ fn handle_method(op: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
+        #not_a_constructor
         pub fn #method(&self, #(#arguments),*) -> #builder<'a> {
             #builder { #(#fields)* }
         }
