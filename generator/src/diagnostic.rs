@@ -26,7 +26,41 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// How the error that stands for a panic of the generator begins.
+const PANICKED: &str = "internal error: the generator panicked on this spec";
+
 impl Diagnostic {
+    /// An error about the whole spec for a failure of the generator itself (not of the spec).
+    pub(crate) fn internal(file: &str, message: String) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            pointer: "#".to_string(),
+            line: None,
+            column: None,
+            message,
+        }
+    }
+
+    /// The error that stands for a panic of the generator, with the panic's message.
+    pub(crate) fn panic(file: &str, payload: &(dyn std::any::Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
+        let message = match what {
+            Some(what) => format!("{PANICKED} (`{what}`); please report it with the spec"),
+            None => format!("{PANICKED}; please report it with the spec"),
+        };
+        Diagnostic::internal(file, message)
+    }
+
+    /// Whether this is the error that stands for a panic of the generator: a bug in the
+    /// generator to report, not a mistake in the spec.
+    pub fn is_panic(&self) -> bool {
+        self.severity == Severity::Error && self.message.starts_with(PANICKED)
+    }
+
     /// Sort key: by position in the file, then by pointer, so output is stable.
     pub fn sort_key(&self) -> (usize, usize, &str, &str) {
         (

@@ -86,14 +86,10 @@ fn generate_here(
 ) -> Result<Generated, Vec<Diagnostic>> {
     let (api, mut warnings) = model_here(spec_text, options, loader)?;
     let files = emit::emit(&api).map_err(|message| {
-        vec![Diagnostic {
-            severity: Severity::Error,
-            file: options.spec_path.clone(),
-            pointer: "#".to_string(),
-            line: None,
-            column: None,
-            message: format!("internal error while emitting Rust code: {message}"),
-        }]
+        vec![Diagnostic::internal(
+            &options.spec_path,
+            format!("internal error while emitting Rust code: {message}"),
+        )]
     })?;
     sort_diagnostics(&mut warnings, &options.spec_path);
     Ok(Generated {
@@ -145,16 +141,9 @@ fn on_own_stack<T: Send>(
             .stack_size(STACK_SIZE)
             .spawn_scoped(scope, work);
         match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(vec![Diagnostic {
-                    severity: Severity::Error,
-                    file: file.to_string(),
-                    pointer: "#".to_string(),
-                    line: None,
-                    column: None,
-                    message: "internal error: the generator panicked on this spec; please report it with the spec".to_string(),
-                }])
-            }),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|payload| Err(vec![Diagnostic::panic(file, payload.as_ref())])),
             Err(_) => work(),
         }
     })
@@ -345,5 +334,22 @@ mod tests {
                 .all(|e| e.contains("which includes this schema again")),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_panic_is_an_error_that_says_it_is_one() {
+        let result: Result<(), Vec<Diagnostic>> =
+            on_own_stack("spec.yaml", &|| panic!("index out of bounds"));
+        let errors = result.err().unwrap_or_default();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors.iter().all(Diagnostic::is_panic), "{errors:?}");
+        assert!(
+            errors.iter().all(|e| e.message.contains("`index out of bounds`")),
+            "{errors:?}"
+        );
+        // A mistake in a spec is not a panic.
+        let errors = generate("openapi: 3.0.3\n", &options()).err().unwrap_or_default();
+        assert!(!errors.is_empty());
+        assert!(!errors.iter().any(Diagnostic::is_panic), "{errors:?}");
     }
 }
