@@ -344,11 +344,15 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors.iter().all(Diagnostic::is_panic), "{errors:?}");
         assert!(
-            errors.iter().all(|e| e.message.contains("`index out of bounds`")),
+            errors
+                .iter()
+                .all(|e| e.message.contains("`index out of bounds`")),
             "{errors:?}"
         );
         // A mistake in a spec is not a panic.
-        let errors = generate("openapi: 3.0.3\n", &options()).err().unwrap_or_default();
+        let errors = generate("openapi: 3.0.3\n", &options())
+            .err()
+            .unwrap_or_default();
         assert!(!errors.is_empty());
         assert!(!errors.iter().any(Diagnostic::is_panic), "{errors:?}");
     }
