@@ -85,7 +85,11 @@ fn generate_here(
     loader: &dyn SourceLoader,
 ) -> Result<Generated, Vec<Diagnostic>> {
     let (api, mut warnings) = model_here(spec_text, options, loader)?;
-    let files = emit::emit(&api).map_err(|message| {
+    let settings = emit::Settings {
+        spec_path: &options.spec_path,
+        regenerate_command: &options.regenerate_command,
+    };
+    let files = emit::emit(&api, settings).map_err(|message| {
         vec![Diagnostic::internal(
             &options.spec_path,
             format!("internal error while emitting Rust code: {message}"),

@@ -9,8 +9,6 @@ pub struct Api {
     pub title: String,
     pub description: Option<String>,
     pub api_version: String,
-    pub spec_path: String,
-    pub regenerate_command: String,
     pub base_url: Option<String>,
     pub base_url_env: Option<String>,
     /// Every server the spec names, in its order.
@@ -128,6 +126,9 @@ pub struct Field {
     /// The spec's `default`, as the Rust expression of a value of the field's type, when it
     /// has one that can be written so (scalars and known enum values).
     pub default: Option<DefaultValue>,
+    /// The function that gives `default` (`default_settings_mode`), set whenever `default`
+    /// is; unique in the crate.
+    pub default_fn: Option<String>,
 }
 
 /// A field's default value.
@@ -261,6 +262,28 @@ pub struct Operation {
     pub response: Response,
     /// Name of the header parameter that carries an idempotency key, if any.
     pub idempotency_key: Option<String>,
+}
+
+impl Operation {
+    /// The parameters the handle's method takes as arguments, in order: every path
+    /// parameter, then the required query and header parameters.
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.path_params.iter().chain(
+            self.query_params
+                .iter()
+                .chain(&self.header_params)
+                .filter(|p| p.required),
+        )
+    }
+
+    /// The parameters the builder sets with methods of their own: the optional query and
+    /// header parameters.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.query_params
+            .iter()
+            .chain(&self.header_params)
+            .filter(|p| !p.required)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -120,22 +120,6 @@ fn body_converts(body: &Body) -> bool {
     matches!(body.kind, BodyKind::Text | BodyKind::Bytes)
 }
 
-pub(crate) fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.path_params.iter().chain(
-        op.query_params
-            .iter()
-            .chain(&op.header_params)
-            .filter(|p| p.required),
-    )
-}
-
-fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.query_params
-        .iter()
-        .chain(&op.header_params)
-        .filter(|p| !p.required)
-}
-
 fn operation_doc(op: &Operation) -> TokenStream {
     let request_line = format!("`{} {}`", op.http_method.as_upper(), op.path_template);
     // The arguments the spec describes, one list item each.
@@ -143,7 +127,8 @@ fn operation_doc(op: &Operation) -> TokenStream {
         let text = text?.trim();
         (!text.is_empty()).then(|| format!("- `{name}`: {}", text.replace('\n', " ")))
     };
-    let mut arguments: Vec<String> = required_params(op)
+    let mut arguments: Vec<String> = op
+        .required_params()
         .filter_map(|p| described(crate::naming::bare(&p.name), p.doc.as_deref()))
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
@@ -170,7 +155,7 @@ fn handle_method(op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let mut arguments = Vec::new();
     let mut fields = vec![quote!(client: self.client,)];
-    for param in required_params(op) {
+    for param in op.required_params() {
         let name = ident(&param.name);
         let ty = argument_type(&param.ty);
         arguments.push(quote!(#name: #ty));
@@ -189,7 +174,7 @@ fn handle_method(op: &Operation) -> TokenStream {
             fields.push(quote!(body: None,));
         }
     }
-    for param in optional_params(op) {
+    for param in op.optional_params() {
         let name = ident(&param.name);
         fields.push(quote!(#name: None,));
     }
@@ -215,7 +200,7 @@ fn builder(op: &Operation) -> TokenStream {
     )));
 
     let mut fields = vec![quote!(client: &'a crate::Client,)];
-    for param in required_params(op) {
+    for param in op.required_params() {
         let name = ident(&param.name);
         let ty = stored_type(&param.ty);
         fields.push(quote!(#name: #ty,));
@@ -229,7 +214,7 @@ fn builder(op: &Operation) -> TokenStream {
         });
     }
     let mut setters = Vec::new();
-    for param in optional_params(op) {
+    for param in op.optional_params() {
         let name = ident(&param.name);
         let ty = stored_type(&param.ty);
         fields.push(quote!(#name: Option<#ty>,));

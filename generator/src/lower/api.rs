@@ -48,8 +48,6 @@ pub fn assemble(
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         api_version: spec.info.version.clone(),
-        spec_path: options.spec_path.clone(),
-        regenerate_command: options.regenerate_command.clone(),
         base_url,
         base_url_env,
         servers,

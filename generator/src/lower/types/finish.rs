@@ -8,7 +8,10 @@ use serde_json::Value;
 
 use crate::context::Ctx;
 use crate::lower::graph::{self, Graph};
+use heck::ToSnakeCase;
+
 use crate::model::{DefaultValue, IntWidth, TypeDef, TypeKind, TypeRef};
+use crate::naming::{self, Scope};
 use crate::pointer::child;
 
 use super::TypeSpace;
@@ -31,6 +34,7 @@ impl TypeSpace {
     pub fn finish(mut self, ctx: &mut Ctx<'_>) -> Vec<TypeDef> {
         self.check_alias_cycles(ctx);
         self.resolve_defaults();
+        self.name_defaults();
         self.mark_defaults();
         self.mark_boxes();
         self.types.into_values().collect()
@@ -134,6 +138,24 @@ impl TypeSpace {
                 _ => None,
             },
             _ => None,
+        }
+    }
+
+    /// Names the function that gives each field's default, `default_<struct>_<field>`,
+    /// numbered when two meet in one name; in the order the types are emitted.
+    fn name_defaults(&mut self) {
+        let mut names = Scope::default();
+        for def in self.types.values_mut() {
+            let owner = def.name.to_snake_case();
+            let TypeKind::Struct(s) = &mut def.kind else {
+                continue;
+            };
+            for field in &mut s.fields {
+                if field.default.is_some() {
+                    let wanted = format!("default_{owner}_{}", naming::bare(&field.name));
+                    field.default_fn = Some(names.claim(&wanted).0);
+                }
+            }
         }
     }
 
@@ -311,5 +333,21 @@ mod tests {
             .filter(|m| m.contains("refer to each other"))
             .count();
         assert_eq!(cycles, 1, "{messages:?}");
+    }
+
+    #[test]
+    fn default_functions_are_named_once_for_the_whole_crate() {
+        // `FooBar.baz` and `Foo.bar_baz` both ask for `default_foo_bar_baz`: the second in
+        // emit order (by type name) is numbered.
+        let (types, _) = lowered(
+            "  schemas:\n    FooBar:\n      type: object\n      required: [baz]\n      properties:\n        baz: {type: integer, default: 1}\n    Foo:\n      type: object\n      required: [bar_baz]\n      properties:\n        bar_baz: {type: integer, default: 2}\n",
+        );
+        let function = |name: &str| {
+            structure(&types, name)
+                .and_then(|s| s.fields.first())
+                .and_then(|f| f.default_fn.clone())
+        };
+        assert_eq!(function("Foo").as_deref(), Some("default_foo_bar_baz"));
+        assert_eq!(function("FooBar").as_deref(), Some("default_foo_bar_baz2"));
     }
 }

@@ -92,6 +92,7 @@ impl TypeSpace {
                 nullable: facts.nullable,
                 boxed: false,
                 default: None,
+                default_fn: None,
             });
         }
         let mut listed: BTreeSet<&str> = BTreeSet::new();
