@@ -1,6 +1,23 @@
 //! The intermediate model: plain data lowered from the spec, sorted and named, with no token
 //! streams. Emission reads only this.
 
+/// A Rust identifier as the code spells it (`r#type`) and bare (`type`), as text about
+/// the code (README examples, docs, wire-name comparisons) writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name {
+    pub rust: String,
+    pub bare: String,
+}
+
+impl Name {
+    /// The name of a Rust spelling, raw (`r#type`) or not.
+    pub fn new(rust: impl Into<String>) -> Self {
+        let rust = rust.into();
+        let bare = crate::naming::bare(&rust).to_string();
+        Name { rust, bare }
+    }
+}
+
 /// Everything the emitter needs to know about one API.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -115,7 +132,7 @@ pub struct Struct {
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: String,
+    pub name: Name,
     pub wire_name: String,
     pub doc: Option<String>,
     pub ty: TypeRef,
@@ -234,7 +251,7 @@ pub struct Resource {
     /// The spec's tag.
     pub tag: String,
     /// Module and accessor name (`emails`).
-    pub module: String,
+    pub module: Name,
     /// Handle type (`Emails`).
     pub handle: String,
     pub doc: Option<String>,
@@ -244,7 +261,7 @@ pub struct Resource {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// Method on the resource handle (`send`).
-    pub method_name: String,
+    pub method_name: Name,
     /// Request builder type (`SendEmail`).
     pub builder: String,
     pub operation_id: String,
@@ -328,7 +345,7 @@ pub enum PathPiece {
 
 #[derive(Debug, Clone)]
 pub struct Param {
-    pub name: String,
+    pub name: Name,
     pub wire_name: String,
     pub doc: Option<String>,
     pub ty: TypeRef,
@@ -431,4 +448,17 @@ pub struct Example {
     /// File stem under `examples/`.
     pub name: String,
     pub source: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Name;
+
+    #[test]
+    fn a_name_knows_its_bare_spelling() {
+        let raw = Name::new("r#type");
+        assert_eq!((raw.rust.as_str(), raw.bare.as_str()), ("r#type", "type"));
+        let plain = Name::new("send");
+        assert_eq!((plain.rust.as_str(), plain.bare.as_str()), ("send", "send"));
+    }
 }

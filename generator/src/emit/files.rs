@@ -44,7 +44,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
     };
     let docs = inner_doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(&origin)]);
     let modules = api.resources.iter().map(|r| {
-        let module = ident(&r.module);
+        let module = ident(&r.module.rust);
         quote!(pub mod #module;)
     });
     // Square brackets in the spec's prose that rustdoc would read as links to items.
@@ -167,18 +167,16 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
             let _ = writeln!(text, "use {library}::Client;\n");
             let _ = writeln!(text, "let client = {constructor};");
             // The operation's arguments, named as in its signature.
-            let mut arguments: Vec<String> = op
-                .required_params()
-                .map(|p| crate::naming::bare(&p.name).to_string())
-                .collect();
+            let mut arguments: Vec<String> =
+                op.required_params().map(|p| p.name.bare.clone()).collect();
             if op.body.as_ref().is_some_and(|b| b.required) {
                 arguments.push("&body".to_string());
             }
             let _ = writeln!(
                 text,
                 "let response = client.{}().{}({}).await?;",
-                crate::naming::bare(&resource.module),
-                crate::naming::bare(&op.method_name),
+                resource.module.bare.as_str(),
+                op.method_name.bare.as_str(),
                 arguments.join(", ")
             );
         }
@@ -279,8 +277,8 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
             let _ = writeln!(
                 text,
                 "| `client.{}().{}()` | `{} {}` | {} |",
-                crate::naming::bare(&resource.module),
-                crate::naming::bare(&op.method_name),
+                resource.module.bare.as_str(),
+                op.method_name.bare.as_str(),
                 op.http_method.as_upper(),
                 op.path_template,
                 summary.trim()

@@ -63,7 +63,7 @@ pub fn emit(api: &Api, settings: Settings<'_>) -> Result<BTreeMap<String, String
     rust("src/types.rs".to_string(), types::types_rs(api))?;
     for resource in &api.resources {
         rust(
-            format!("src/{}.rs", resource.module),
+            format!("src/{}.rs", resource.module.rust),
             resources::resource_rs(resource),
         )?;
     }

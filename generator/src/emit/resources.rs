@@ -16,8 +16,8 @@ use crate::model::{
 
 pub fn resource_rs(resource: &Resource) -> TokenStream {
     let handle = ident(&resource.handle);
-    let accessor = ident(&resource.module);
-    let accessor_name = crate::naming::bare(&resource.module);
+    let accessor = ident(&resource.module.rust);
+    let accessor_name = resource.module.bare.as_str();
     let module_doc = format!(
         "Operations tagged `{}`: [`Client::{accessor_name}`](crate::Client::{accessor_name}) and the request builders it hands out.",
         resource.tag.replace('`', "'"),
@@ -80,7 +80,7 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
 
 /// How a method argument becomes a builder field: `name` (shorthand) or `name: name.into()`.
 fn field_init(param: &Param) -> TokenStream {
-    let name = ident(&param.name);
+    let name = ident(&param.name.rust);
     match param.ty {
         TypeRef::String => quote!(#name: #name.into(),),
         _ => quote!(#name,),
@@ -129,7 +129,7 @@ fn operation_doc(op: &Operation) -> TokenStream {
     };
     let mut arguments: Vec<String> = op
         .required_params()
-        .filter_map(|p| described(crate::naming::bare(&p.name), p.doc.as_deref()))
+        .filter_map(|p| described(p.name.bare.as_str(), p.doc.as_deref()))
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         arguments.extend(described("body", body.doc.as_deref()));
@@ -150,13 +150,13 @@ fn handle_method(op: &Operation) -> TokenStream {
         .then(|| quote!(#[deprecated(note = "the API marks this operation deprecated")]));
     // An operation called `new` hands out its builder, not the handle.
     let not_a_constructor =
-        (op.method_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
-    let method = ident(&op.method_name);
+        (op.method_name.rust == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
+    let method = ident(&op.method_name.rust);
     let builder = ident(&op.builder);
     let mut arguments = Vec::new();
     let mut fields = vec![quote!(client: self.client,)];
     for param in op.required_params() {
-        let name = ident(&param.name);
+        let name = ident(&param.name.rust);
         let ty = argument_type(&param.ty);
         arguments.push(quote!(#name: #ty));
         fields.push(field_init(param));
@@ -175,7 +175,7 @@ fn handle_method(op: &Operation) -> TokenStream {
         }
     }
     for param in op.optional_params() {
-        let name = ident(&param.name);
+        let name = ident(&param.name.rust);
         fields.push(quote!(#name: None,));
     }
     fields.push(quote!(options: Default::default(),));
@@ -201,7 +201,7 @@ fn builder(op: &Operation) -> TokenStream {
 
     let mut fields = vec![quote!(client: &'a crate::Client,)];
     for param in op.required_params() {
-        let name = ident(&param.name);
+        let name = ident(&param.name.rust);
         let ty = stored_type(&param.ty);
         fields.push(quote!(#name: #ty,));
     }
@@ -215,7 +215,7 @@ fn builder(op: &Operation) -> TokenStream {
     }
     let mut setters = Vec::new();
     for param in op.optional_params() {
-        let name = ident(&param.name);
+        let name = ident(&param.name.rust);
         let ty = stored_type(&param.ty);
         fields.push(quote!(#name: Option<#ty>,));
         let docs = if op.idempotency_key.as_deref() == Some(param.wire_name.as_str()) {
@@ -326,10 +326,9 @@ fn send_body(op: &Operation) -> TokenStream {
                 }
                 PathPiece::Param(name) => {
                     format.push_str("{}");
-                    let array = op
-                        .path_params
-                        .iter()
-                        .any(|p| &p.name == name && matches!(p.style, ParamStyle::Array { .. }));
+                    let array = op.path_params.iter().any(|p| {
+                        &p.name.rust == name && matches!(p.style, ParamStyle::Array { .. })
+                    });
                     let name = ident(name);
                     args.push(if array {
                         // `simple` style: the values joined by commas, in a local of the
@@ -354,7 +353,7 @@ fn send_body(op: &Operation) -> TokenStream {
         .iter()
         .filter(|p| matches!(p.style, ParamStyle::Array { .. }))
         .map(|p| {
-            let name = ident(&p.name);
+            let name = ident(&p.name.rust);
             quote!(let #name = crate::request::joined(&self.#name, ",");)
         });
     let mut statements = Vec::new();
@@ -462,7 +461,7 @@ fn encode_body(body: &Body, value: &TokenStream) -> TokenStream {
 }
 
 fn param_statement(param: &Param, query: bool) -> TokenStream {
-    let name = ident(&param.name);
+    let name = ident(&param.name.rust);
     let wire = if query {
         param.wire_name.clone()
     } else {

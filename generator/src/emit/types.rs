@@ -93,7 +93,7 @@ fn structure(docs: TokenStream, name: &str, s: &Struct) -> TokenStream {
             .iter()
             .zip(&default_fns)
             .map(|(f, d)| {
-                let field = ident(&f.name);
+                let field = ident(&f.name.rust);
                 match d {
                     Some((fn_ident, _)) => quote!(#field: #fn_ident(),),
                     None => quote!(#field: Default::default(),),
@@ -159,12 +159,12 @@ fn default_value(value: &DefaultValue) -> TokenStream {
 
 fn field(field: &Field, default_fn: Option<String>) -> TokenStream {
     let docs = doc(field.doc.as_deref());
-    let name = ident(&field.name);
+    let name = ident(&field.name.rust);
     let mut ty = rust_type(&field.ty, &TokenStream::new());
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    let rename = (crate::naming::bare(&field.name) != field.wire_name).then(|| {
+    let rename = (field.name.bare.as_str() != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });

@@ -82,7 +82,7 @@ pub(super) fn multipart_parts(types: &TypeSpace, ty: &TypeRef) -> Option<Vec<Par
         .fields
         .iter()
         .map(|f| Part {
-            field: f.name.clone(),
+            field: f.name.rust.clone(),
             wire_name: f.wire_name.clone(),
             optional: !f.required || f.nullable,
             kind: match types.resolve_alias(&f.ty) {

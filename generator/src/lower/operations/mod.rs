@@ -17,7 +17,7 @@ use openapiv3::{Operation as SpecOperation, PathItem, ReferenceOr};
 
 use crate::context::Ctx;
 use crate::lower::types::TypeSpace;
-use crate::model::{HttpMethod, Operation, Resource};
+use crate::model::{HttpMethod, Name, Operation, Resource};
 use crate::naming::{self, Scope};
 use crate::pointer::child;
 
@@ -139,7 +139,7 @@ pub fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace) -> Vec<Resource> {
             doc: tag_description(ctx, &group.tag),
             tag: group.tag,
             handle: group.handle,
-            module,
+            module: Name::new(module),
             operations: group.operations,
         })
         .collect()
@@ -223,7 +223,7 @@ fn lower_operation<'a>(
         return None;
     }
     Some(Operation {
-        method_name,
+        method_name: Name::new(method_name),
         builder,
         operation_id,
         summary: operation.summary.clone(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use heck::ToSnakeCase;
 
-use crate::model::Operation;
+use crate::model::{Name, Operation};
 use crate::naming::{self, Scope};
 
 /// The group of operations that have no tag.
@@ -33,7 +33,7 @@ pub(super) fn assign_method_names(group: &mut Group) {
     let full_names: Vec<String> = group
         .operations
         .iter()
-        .map(|op| op.method_name.clone())
+        .map(|op| op.method_name.rust.clone())
         .collect();
     let mut scope = Scope::default();
     for (operation, short) in group.operations.iter_mut().zip(&group.short_names) {
@@ -43,9 +43,9 @@ pub(super) fn assign_method_names(group: &mut Group) {
             {
                 short.clone()
             }
-            _ => operation.method_name.clone(),
+            _ => operation.method_name.rust.clone(),
         };
-        operation.method_name = scope.claim(&preferred).0;
+        operation.method_name = Name::new(scope.claim(&preferred).0);
     }
 }
 
@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn ambiguous_short_names_keep_the_whole_id() {
         let op = |id: &str| Operation {
-            method_name: naming::field_name(id),
+            method_name: Name::new(naming::field_name(id)),
             builder: naming::type_name(id),
             operation_id: id.to_string(),
             summary: None,
@@ -157,7 +157,7 @@ mod tests {
         let names: Vec<&str> = group
             .operations
             .iter()
-            .map(|o| o.method_name.as_str())
+            .map(|o| o.method_name.rust.as_str())
             .collect();
         assert_eq!(names, ["delete_widgets", "delete_widget", "get"]);
     }

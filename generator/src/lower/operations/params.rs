@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::context::Ctx;
 use crate::lower::types::{Shape, TypeSpace};
-use crate::model::{Param, ParamStyle, TypeRef};
+use crate::model::{Name, Param, ParamStyle, TypeRef};
 use crate::naming::{self, Scope};
 use crate::pointer::child;
 
@@ -56,7 +56,7 @@ pub(super) fn lower<'a>(ctx: &mut Ctx<'a>, types: &mut TypeSpace, site: &Site<'a
         let hint = format!("{}{}", site.builder, naming::type_name(naming::bare(&name)));
         let (ty, style) = typed(ctx, types, parameter, &at, &hint);
         let mut lowered = Param {
-            name,
+            name: Name::new(name),
             wire_name: data.name.clone(),
             doc: data.description.clone(),
             ty,

@@ -32,7 +32,7 @@ pub(super) fn parse_path(
                     };
                     let name = after.get(..close).unwrap_or("");
                     match params.iter().find(|p| p.wire_name == name) {
-                        Some(param) => pieces.push(PathPiece::Param(param.name.clone())),
+                        Some(param) => pieces.push(PathPiece::Param(param.name.rust.clone())),
                         None => {
                             let hint =
                                 did_you_mean(name, params.iter().map(|p| p.wire_name.as_str()));
@@ -72,11 +72,11 @@ pub(super) fn parse_path(
 mod tests {
     use super::parse_path;
     use crate::lower::test_support::{document, spec, with_ctx};
-    use crate::model::{Param, ParamStyle, PathPiece, TypeRef};
+    use crate::model::{Name, Param, ParamStyle, PathPiece, TypeRef};
 
     fn param(wire: &str, name: &str) -> Param {
         Param {
-            name: name.to_string(),
+            name: Name::new(name),
             wire_name: wire.to_string(),
             doc: None,
             ty: TypeRef::String,

@@ -328,7 +328,7 @@ mod tests {
         assert!(messages.is_empty(), "{messages:?}");
         let pet = structure(&types, "Pet");
         let names: Vec<&str> = pet
-            .map(|s| s.fields.iter().map(|f| f.name.as_str()).collect())
+            .map(|s| s.fields.iter().map(|f| f.name.rust.as_str()).collect())
             .unwrap_or_default();
         assert_eq!(names, ["id", "name"]);
         let id = pet.and_then(|s| s.fields.first());

@@ -11,7 +11,7 @@ use crate::lower::graph::{self, Graph};
 use heck::ToSnakeCase;
 
 use crate::model::{DefaultValue, IntWidth, TypeDef, TypeKind, TypeRef};
-use crate::naming::{self, Scope};
+use crate::naming::Scope;
 use crate::pointer::child;
 
 use super::TypeSpace;
@@ -152,7 +152,7 @@ impl TypeSpace {
             };
             for field in &mut s.fields {
                 if field.default.is_some() {
-                    let wanted = format!("default_{owner}_{}", naming::bare(&field.name));
+                    let wanted = format!("default_{owner}_{}", field.name.bare);
                     field.default_fn = Some(names.claim(&wanted).0);
                 }
             }
@@ -297,7 +297,12 @@ mod tests {
             "  schemas:\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n",
         );
         let boxed: Vec<(String, bool)> = structure(&types, "Node")
-            .map(|s| s.fields.iter().map(|f| (f.name.clone(), f.boxed)).collect())
+            .map(|s| {
+                s.fields
+                    .iter()
+                    .map(|f| (f.name.rust.clone(), f.boxed))
+                    .collect()
+            })
             .unwrap_or_default();
         assert_eq!(boxed, [("next".into(), true), ("children".into(), false)]);
     }

@@ -8,7 +8,7 @@ use openapiv3::AdditionalProperties;
 use serde_json::Value;
 
 use crate::context::Ctx;
-use crate::model::{Field, Struct};
+use crate::model::{Field, Name, Struct};
 use crate::naming::{self, Scope};
 use crate::pointer::child;
 
@@ -84,7 +84,7 @@ impl TypeSpace {
                 });
             }
             fields.push(Field {
-                name: field,
+                name: Name::new(field),
                 wire_name: wire.clone(),
                 doc,
                 ty,
@@ -187,7 +187,7 @@ mod tests {
             .map(|s| {
                 s.fields
                     .iter()
-                    .map(|f| (f.name.clone(), f.required))
+                    .map(|f| (f.name.rust.clone(), f.required))
                     .collect()
             })
             .unwrap_or_default();
