@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostics;
 use crate::pointer::{self, Broken, child, dangling_component};
 use crate::sources::Sources;
 
@@ -20,23 +20,18 @@ pub struct Ctx<'a> {
     pub raw: &'a Value,
     /// Which file, pointer and line each node of `raw` came from.
     pub sources: &'a Sources,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
     /// Pointers of the `$ref`s already reported as leading nowhere.
     pub dangling: BTreeSet<String>,
 }
 
 impl<'a> Ctx<'a> {
-    fn push(&mut self, severity: Severity, pointer: &str, message: String) {
-        let diagnostic = self.sources.diagnostic(severity, pointer, message);
-        self.diagnostics.push(diagnostic);
-    }
-
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        self.push(Severity::Error, pointer, message.into());
+        self.diagnostics.error(self.sources, pointer, message);
     }
 
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.push(Severity::Warning, pointer, message.into());
+        self.diagnostics.warn(self.sources, pointer, message);
     }
 
     /// The raw JSON node at `pointer` (`#/a/b`).

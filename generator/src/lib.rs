@@ -170,7 +170,7 @@ fn model_here(
         dangling: Default::default(),
     };
     let api = lower::lower(&mut ctx, options);
-    let mut diagnostics = ctx.diagnostics;
+    let mut diagnostics = ctx.diagnostics.into_vec();
     sort_diagnostics(&mut diagnostics, &options.spec_path);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);

@@ -38,6 +38,18 @@ pub struct YamlError {
     pub column: usize,
 }
 
+impl YamlError {
+    /// Where the error is, in `file`.
+    pub fn place(&self, file: &str) -> crate::sources::Place {
+        crate::sources::Place {
+            file: file.to_string(),
+            pointer: self.pointer.clone(),
+            line: Some(self.line),
+            column: Some(self.column),
+        }
+    }
+}
+
 /// Deeper nesting than this is refused: no real spec comes near it, and it keeps recursive
 /// code further on from running out of stack.
 const MAX_DEPTH: usize = 128;

@@ -2,7 +2,7 @@
 //! file once (through the caller's [`SourceLoader`]), and file paths (joined relative to the
 //! referring file, never leaving the spec's folder).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::sources::Place;
 use crate::yaml;
 
 use super::{Bundler, MAX_FILES, Target};
@@ -109,31 +109,27 @@ impl Bundler<'_> {
         let (value, map) = match yaml::parse(&text) {
             Ok(parsed) => parsed,
             Err(error) => {
-                self.diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    file: display,
-                    pointer: error.pointer,
-                    line: Some(error.line),
-                    column: Some(error.column),
-                    message: format!(
-                        "{} (this file is read for `{reference}`, which expects YAML or JSON)",
-                        error.message
-                    ),
-                });
+                let message = format!(
+                    "{} (this file is read for `{reference}`, which expects YAML or JSON)",
+                    error.message
+                );
+                self.diagnostics.error_at(error.place(&display), message);
                 return None;
             }
         };
         if !value.is_object() && !value.is_array() {
-            self.diagnostics.push(Diagnostic {
-                severity: Severity::Error,
+            let place = Place {
                 file: display,
                 pointer: "#".to_string(),
                 line: Some(1),
                 column: Some(1),
-                message: format!(
+            };
+            self.diagnostics.error_at(
+                place,
+                format!(
                     "not a YAML or JSON document with a mapping at the top (read for `{reference}`)"
                 ),
-            });
+            );
             return None;
         }
         let index = self.sources.add_file(&display, map);

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostics;
 use crate::pointer;
 use crate::sources::Sources;
 use crate::tree::Node;
@@ -136,7 +136,7 @@ pub fn bundle(
     doc: Value,
     sources: &mut Sources,
     loader: &dyn SourceLoader,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> Value {
     let spec_path = sources.path(0).to_string();
     let (root_dir, root_name) = match spec_path.rfind(['/', '\\']) {
@@ -198,7 +198,7 @@ pub fn bundle(
 struct Bundler<'a> {
     loader: &'a dyn SourceLoader,
     sources: &'a mut Sources,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    diagnostics: &'a mut Diagnostics,
     /// The spec's folder as given (`spec`), or empty.
     root_dir: String,
     /// Each file as read (never changed), by index in `sources`.
@@ -220,13 +220,11 @@ struct Bundler<'a> {
 
 impl Bundler<'_> {
     fn error(&mut self, pointer: &str, message: String) {
-        let diagnostic = self.sources.diagnostic(Severity::Error, pointer, message);
-        self.diagnostics.push(diagnostic);
+        self.diagnostics.error(self.sources, pointer, message);
     }
 
     fn warn(&mut self, pointer: &str, message: String) {
-        let diagnostic = self.sources.diagnostic(Severity::Warning, pointer, message);
-        self.diagnostics.push(diagnostic);
+        self.diagnostics.warn(self.sources, pointer, message);
     }
 
     /// Spec components that are only a reference to a component of the same kind elsewhere

@@ -52,7 +52,7 @@ pub(crate) mod test_support {
             spec: &document.spec,
             raw: &document.raw,
             sources: &document.sources,
-            diagnostics: Vec::new(),
+            diagnostics: Default::default(),
             dangling: Default::default(),
         };
         let result = work(&mut ctx);

@@ -196,7 +196,7 @@ fn lower_operation<'a>(
         builder,
     } = site;
     let pointer = pointer.as_str();
-    let errors_before = ctx.diagnostics.len();
+    let errors_before = ctx.diagnostics.mark();
 
     let path_pointer = child("#/paths", path);
     let params = params::lower(
@@ -214,12 +214,7 @@ fn lower_operation<'a>(
     let body = body::request_body(ctx, types, operation, pointer, &builder);
     let response = responses::success_response(ctx, types, operation, pointer, &builder);
 
-    if ctx
-        .diagnostics
-        .iter()
-        .skip(errors_before)
-        .any(|d| d.severity == crate::Severity::Error)
-    {
+    if ctx.diagnostics.errors_since(errors_before) {
         return None;
     }
     Some(Operation {
