@@ -3,7 +3,7 @@
 //! reports how they differ).
 //!
 //! Three jobs, three files: this one drives the generator (which specs, which options,
-//! where the output goes), [`sync`] brings the folder on disk in line with the output, and
+//! where the output goes), [`sync`](mod@sync) brings the folder on disk in line with the output, and
 //! [`report`] holds what a run did and the texts printed from it.
 
 mod report;
@@ -148,7 +148,7 @@ impl generator::SourceLoader for FileLoader {
     }
 }
 
-/// Generates one spec into `out_dir` (named `out` in messages); see [`sync`].
+/// Generates one spec into `out_dir` (named `out` in messages); see [`sync()`].
 fn generate_into(
     spec_file: &Path,
     options: generator::Options,
