@@ -6,9 +6,13 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
+use crate::diagnostic::Diagnostics;
+use crate::pointer::{self, Broken, child, dangling_component};
 use crate::sources::Sources;
-use crate::yaml::escape_token;
+
+/// How many references a chain of components (`parameters`, `responses`, ...) may take
+/// before it counts as a cycle.
+const MAX_CHAIN: usize = 31;
 
 pub struct Ctx<'a> {
     pub spec: &'a OpenAPI,
@@ -16,28 +20,18 @@ pub struct Ctx<'a> {
     pub raw: &'a Value,
     /// Which file, pointer and line each node of `raw` came from.
     pub sources: &'a Sources,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
     /// Pointers of the `$ref`s already reported as leading nowhere.
     pub dangling: BTreeSet<String>,
 }
 
-/// A JSON pointer one step below `base`.
-pub fn child(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_token(token))
-}
-
 impl<'a> Ctx<'a> {
-    fn push(&mut self, severity: Severity, pointer: &str, message: String) {
-        let diagnostic = self.sources.diagnostic(severity, pointer, message);
-        self.diagnostics.push(diagnostic);
-    }
-
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        self.push(Severity::Error, pointer, message.into());
+        self.diagnostics.error(self.sources, pointer, message);
     }
 
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.push(Severity::Warning, pointer, message.into());
+        self.diagnostics.warn(self.sources, pointer, message);
     }
 
     /// The raw JSON node at `pointer` (`#/a/b`).
@@ -61,77 +55,45 @@ impl<'a> Ctx<'a> {
         pointer: &str,
         lookup: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
     ) -> Option<(&'a T, String)> {
-        let mut current = item;
-        let mut at = pointer.to_string();
-        for _ in 0..32 {
-            match current {
-                ReferenceOr::Item(value) => return Some((value, at)),
-                ReferenceOr::Reference { reference } => {
-                    let prefix = format!("#/components/{kind}/");
-                    let Some(name) = reference.strip_prefix(&prefix) else {
-                        self.error(
-                            &child(&at, "$ref"),
-                            format!(
-                                "unsupported reference `{reference}`: expected a local reference of the form `{prefix}<name>`"
-                            ),
-                        );
-                        return None;
-                    };
-                    let name = unescape_token(name);
-                    let target = self
-                        .spec
-                        .components
-                        .as_ref()
-                        .and_then(|components| lookup(components).get(&name));
-                    let Some(target) = target else {
-                        if self.dangling.contains(&child(&at, "$ref")) {
-                            return None;
-                        }
-                        let known = self
-                            .spec
-                            .components
-                            .as_ref()
-                            .map(|components| lookup(components).keys().map(String::as_str));
-                        let message =
-                            dangling_component(reference, kind, &name, known.into_iter().flatten());
-                        self.error(&child(&at, "$ref"), message);
-                        return None;
-                    };
-                    at = child(&format!("#/components/{kind}"), &name);
-                    current = target;
+        let reference = match item {
+            ReferenceOr::Item(value) => return Some((value, pointer.to_string())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let components = self.spec.components.as_ref().map(&lookup);
+        match pointer::follow(reference, pointer, kind, components, MAX_CHAIN) {
+            Ok(target) => Some((target.item, target.at)),
+            Err(Broken::Unsupported { reference, at }) => {
+                self.error(
+                    &child(&at, "$ref"),
+                    format!(
+                        "unsupported reference `{reference}`: expected a local reference of the form `#/components/{kind}/<name>`"
+                    ),
+                );
+                None
+            }
+            Err(Broken::Dangling {
+                reference,
+                name,
+                at,
+            }) => {
+                let site = child(&at, "$ref");
+                if !self.dangling.contains(&site) {
+                    let known = components.into_iter().flat_map(|map| map.keys());
+                    let message =
+                        dangling_component(reference, kind, &name, known.map(String::as_str));
+                    self.error(&site, message);
                 }
+                None
+            }
+            Err(Broken::Cycle) => {
+                self.error(
+                    pointer,
+                    format!("reference cycle through `{kind}` components"),
+                );
+                None
             }
         }
-        self.error(
-            pointer,
-            format!("reference cycle through `{kind}` components"),
-        );
-        None
     }
-}
-
-/// What is wrong with `reference`, which names the component `name` of `kind` (`schemas`,
-/// `responses`...) that is not there; `known` are the names that are.
-pub fn dangling_component<'k>(
-    reference: &str,
-    kind: &str,
-    name: &str,
-    known: impl IntoIterator<Item = &'k str>,
-) -> String {
-    let hint = did_you_mean(name, known);
-    let expected = if kind == "schemas" {
-        "a schema".to_string()
-    } else {
-        format!("one of the {kind}")
-    };
-    format!(
-        "dangling reference `{reference}`: expected the name of {expected} in `components/{kind}`, found `{name}`{hint}"
-    )
-}
-
-/// Undoes the escaping of one JSON pointer token.
-pub fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// A string extension (`x-...`) value.

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::sources::{Place, Sources};
+
 /// How bad a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -26,7 +28,41 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// How the error that stands for a panic of the generator begins.
+const PANICKED: &str = "internal error: the generator panicked on this spec";
+
 impl Diagnostic {
+    /// An error about the whole spec for a failure of the generator itself (not of the spec).
+    pub(crate) fn internal(file: &str, message: String) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            pointer: "#".to_string(),
+            line: None,
+            column: None,
+            message,
+        }
+    }
+
+    /// The error that stands for a panic of the generator, with the panic's message.
+    pub(crate) fn panic(file: &str, payload: &(dyn std::any::Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
+        let message = match what {
+            Some(what) => format!("{PANICKED} (`{what}`); please report it with the spec"),
+            None => format!("{PANICKED}; please report it with the spec"),
+        };
+        Diagnostic::internal(file, message)
+    }
+
+    /// Whether this is the error that stands for a panic of the generator: a bug in the
+    /// generator to report, not a mistake in the spec.
+    pub fn is_panic(&self) -> bool {
+        self.severity == Severity::Error && self.message.starts_with(PANICKED)
+    }
+
     /// Sort key: by position in the file, then by pointer, so output is stable.
     pub fn sort_key(&self) -> (usize, usize, &str, &str) {
         (
@@ -35,6 +71,66 @@ impl Diagnostic {
             self.pointer.as_str(),
             self.message.as_str(),
         )
+    }
+}
+
+/// The errors and warnings of a run, collected by every step in turn (reading, bundling,
+/// the 3.1 rewrite, lowering). Each message is located through the [`Sources`] of the
+/// document as it stands when the step gives it.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An error about the node at `pointer` of the (bundled) document.
+    pub fn error(&mut self, sources: &Sources, pointer: &str, message: impl Into<String>) {
+        let diagnostic = sources.diagnostic(Severity::Error, pointer, message.into());
+        self.list.push(diagnostic);
+    }
+
+    /// A warning about the node at `pointer` of the (bundled) document.
+    pub fn warn(&mut self, sources: &Sources, pointer: &str, message: impl Into<String>) {
+        let diagnostic = sources.diagnostic(Severity::Warning, pointer, message.into());
+        self.list.push(diagnostic);
+    }
+
+    /// An error about a file that is not part of the document (one that does not parse),
+    /// at a place its reader found.
+    pub fn error_at(&mut self, place: Place, message: impl Into<String>) {
+        self.list.push(Diagnostic {
+            severity: Severity::Error,
+            file: place.file,
+            pointer: place.pointer,
+            line: place.line,
+            column: place.column,
+            message: message.into(),
+        });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// A mark to ask [`Diagnostics::errors_since`] about.
+    pub fn mark(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether an error was given after `mark`.
+    pub fn errors_since(&self, mark: usize) -> bool {
+        self.list
+            .iter()
+            .skip(mark)
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
     }
 }
 
@@ -112,6 +208,22 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_collector_locates_messages_and_tells_errors_since_a_mark() {
+        let (_, map) = crate::yaml::parse("a:\n  b: 1\n").unwrap_or_default();
+        let sources = Sources::new("spec.yaml", map);
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.warn(&sources, "#/a/b", "odd");
+        let mark = diagnostics.mark();
+        assert!(!diagnostics.has_errors() && !diagnostics.errors_since(0));
+        diagnostics.error(&sources, "#/a", "wrong");
+        assert!(diagnostics.errors_since(mark) && diagnostics.has_errors());
+        let list = diagnostics.into_vec();
+        let places: Vec<(Option<usize>, &str)> =
+            list.iter().map(|d| (d.line, d.file.as_str())).collect();
+        assert_eq!(places, [(Some(2), "spec.yaml"), (Some(1), "spec.yaml")]);
+    }
 
     #[test]
     fn suggests_close_names_only() {

@@ -16,7 +16,9 @@ pub mod model;
 mod naming;
 mod normalize;
 mod parse;
+mod pointer;
 mod render;
+mod runtime_names;
 mod shape;
 mod sources;
 mod tree;
@@ -83,15 +85,15 @@ fn generate_here(
     loader: &dyn SourceLoader,
 ) -> Result<Generated, Vec<Diagnostic>> {
     let (api, mut warnings) = model_here(spec_text, options, loader)?;
-    let files = emit::emit(&api).map_err(|message| {
-        vec![Diagnostic {
-            severity: Severity::Error,
-            file: options.spec_path.clone(),
-            pointer: "#".to_string(),
-            line: None,
-            column: None,
-            message: format!("internal error while emitting Rust code: {message}"),
-        }]
+    let settings = emit::Settings {
+        spec_path: &options.spec_path,
+        regenerate_command: &options.regenerate_command,
+    };
+    let files = emit::emit(&api, settings).map_err(|message| {
+        vec![Diagnostic::internal(
+            &options.spec_path,
+            format!("internal error while emitting Rust code: {message}"),
+        )]
     })?;
     sort_diagnostics(&mut warnings, &options.spec_path);
     Ok(Generated {
@@ -143,16 +145,9 @@ fn on_own_stack<T: Send>(
             .stack_size(STACK_SIZE)
             .spawn_scoped(scope, work);
         match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(vec![Diagnostic {
-                    severity: Severity::Error,
-                    file: file.to_string(),
-                    pointer: "#".to_string(),
-                    line: None,
-                    column: None,
-                    message: "internal error: the generator panicked on this spec; please report it with the spec".to_string(),
-                }])
-            }),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|payload| Err(vec![Diagnostic::panic(file, payload.as_ref())])),
             Err(_) => work(),
         }
     })
@@ -175,7 +170,7 @@ fn model_here(
         dangling: Default::default(),
     };
     let api = lower::lower(&mut ctx, options);
-    let mut diagnostics = ctx.diagnostics;
+    let mut diagnostics = ctx.diagnostics.into_vec();
     sort_diagnostics(&mut diagnostics, &options.spec_path);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
@@ -343,5 +338,26 @@ mod tests {
                 .all(|e| e.contains("which includes this schema again")),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_panic_is_an_error_that_says_it_is_one() {
+        let result: Result<(), Vec<Diagnostic>> =
+            on_own_stack("spec.yaml", &|| panic!("index out of bounds"));
+        let errors = result.err().unwrap_or_default();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors.iter().all(Diagnostic::is_panic), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.message.contains("`index out of bounds`")),
+            "{errors:?}"
+        );
+        // A mistake in a spec is not a panic.
+        let errors = generate("openapi: 3.0.3\n", &options())
+            .err()
+            .unwrap_or_default();
+        assert!(!errors.is_empty());
+        assert!(!errors.iter().any(Diagnostic::is_panic), "{errors:?}");
     }
 }

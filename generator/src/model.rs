@@ -1,6 +1,23 @@
 //! The intermediate model: plain data lowered from the spec, sorted and named, with no token
 //! streams. Emission reads only this.
 
+/// A Rust identifier as the code spells it (`r#type`) and bare (`type`), as text about
+/// the code (README examples, docs, wire-name comparisons) writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name {
+    pub rust: String,
+    pub bare: String,
+}
+
+impl Name {
+    /// The name of a Rust spelling, raw (`r#type`) or not.
+    pub fn new(rust: impl Into<String>) -> Self {
+        let rust = rust.into();
+        let bare = crate::naming::bare(&rust).to_string();
+        Name { rust, bare }
+    }
+}
+
 /// Everything the emitter needs to know about one API.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -9,8 +26,6 @@ pub struct Api {
     pub title: String,
     pub description: Option<String>,
     pub api_version: String,
-    pub spec_path: String,
-    pub regenerate_command: String,
     pub base_url: Option<String>,
     pub base_url_env: Option<String>,
     /// Every server the spec names, in its order.
@@ -117,7 +132,7 @@ pub struct Struct {
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: String,
+    pub name: Name,
     pub wire_name: String,
     pub doc: Option<String>,
     pub ty: TypeRef,
@@ -128,6 +143,9 @@ pub struct Field {
     /// The spec's `default`, as the Rust expression of a value of the field's type, when it
     /// has one that can be written so (scalars and known enum values).
     pub default: Option<DefaultValue>,
+    /// The function that gives `default` (`default_settings_mode`), set whenever `default`
+    /// is; unique in the crate.
+    pub default_fn: Option<String>,
 }
 
 /// A field's default value.
@@ -233,7 +251,7 @@ pub struct Resource {
     /// The spec's tag.
     pub tag: String,
     /// Module and accessor name (`emails`).
-    pub module: String,
+    pub module: Name,
     /// Handle type (`Emails`).
     pub handle: String,
     pub doc: Option<String>,
@@ -243,7 +261,7 @@ pub struct Resource {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// Method on the resource handle (`send`).
-    pub method_name: String,
+    pub method_name: Name,
     /// Request builder type (`SendEmail`).
     pub builder: String,
     pub operation_id: String,
@@ -261,6 +279,28 @@ pub struct Operation {
     pub response: Response,
     /// Name of the header parameter that carries an idempotency key, if any.
     pub idempotency_key: Option<String>,
+}
+
+impl Operation {
+    /// The parameters the handle's method takes as arguments, in order: every path
+    /// parameter, then the required query and header parameters.
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.path_params.iter().chain(
+            self.query_params
+                .iter()
+                .chain(&self.header_params)
+                .filter(|p| p.required),
+        )
+    }
+
+    /// The parameters the builder sets with methods of their own: the optional query and
+    /// header parameters.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.query_params
+            .iter()
+            .chain(&self.header_params)
+            .filter(|p| !p.required)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,7 +345,7 @@ pub enum PathPiece {
 
 #[derive(Debug, Clone)]
 pub struct Param {
-    pub name: String,
+    pub name: Name,
     pub wire_name: String,
     pub doc: Option<String>,
     pub ty: TypeRef,
@@ -408,4 +448,17 @@ pub struct Example {
     /// File stem under `examples/`.
     pub name: String,
     pub source: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Name;
+
+    #[test]
+    fn a_name_knows_its_bare_spelling() {
+        let raw = Name::new("r#type");
+        assert_eq!((raw.rust.as_str(), raw.bare.as_str()), ("r#type", "type"));
+        let plain = Name::new("send");
+        assert_eq!((plain.rust.as_str(), plain.bare.as_str()), ("send", "send"));
+    }
 }

@@ -104,9 +104,12 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    pub fn with_reserved(reserved: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
         Scope {
-            taken: reserved.iter().map(|name| (*name).to_string()).collect(),
+            taken: reserved
+                .into_iter()
+                .map(|name| name.as_ref().to_string())
+                .collect(),
         }
     }
 
@@ -172,7 +175,7 @@ mod tests {
 
     #[test]
     fn scopes_number_collisions() {
-        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut scope = Scope::with_reserved(["Unknown"]);
         assert_eq!(scope.claim("Unknown"), ("Unknown2".to_string(), true));
         assert_eq!(scope.claim("r#type"), ("r#type".to_string(), false));
         assert_eq!(scope.claim("r#type"), ("type_2".to_string(), true));

@@ -6,10 +6,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostics;
+use crate::pointer;
 use crate::sources::Sources;
 use crate::tree::Node;
-use crate::yaml::escape_token;
 
 /// The dialect OpenAPI 3.1 schemas use unless told otherwise.
 const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
@@ -48,7 +48,7 @@ const VALIDATION_ONLY: &[&str] = &[
 
 /// The document-level part, before bundling: what is dropped here (webhooks) pulls no other
 /// file in.
-pub fn document(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagnostic>) {
+pub fn document(doc: &mut Value, sources: &Sources, diagnostics: &mut Diagnostics) {
     let mut normalizer = Normalizer {
         sources,
         diagnostics,
@@ -59,7 +59,7 @@ pub fn document(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagno
 }
 
 /// The schemas, after bundling (so that those from other files are rewritten too).
-pub fn schemas(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagnostic>) {
+pub fn schemas(doc: &mut Value, sources: &Sources, diagnostics: &mut Diagnostics) {
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
         // Path items that referred to these have been copied in place by the bundler.
         components.remove("pathItems");
@@ -73,13 +73,12 @@ pub fn schemas(doc: &mut Value, sources: &Sources, diagnostics: &mut Vec<Diagnos
 
 struct Normalizer<'a> {
     sources: &'a Sources,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    diagnostics: &'a mut Diagnostics,
 }
 
 impl Normalizer<'_> {
     fn warn(&mut self, pointer: &str, message: String) {
-        let diagnostic = self.sources.diagnostic(Severity::Warning, pointer, message);
-        self.diagnostics.push(diagnostic);
+        self.diagnostics.warn(self.sources, pointer, message);
     }
 
     fn top_level(&mut self, root: &mut Map<String, Value>) {
@@ -127,7 +126,7 @@ impl Normalizer<'_> {
                     if child == Node::Schema && key != "additionalProperties" {
                         boolean_schema(value);
                     }
-                    self.walk(value, child, &format!("{pointer}/{}", escape_token(key)));
+                    self.walk(value, child, &pointer::child(pointer, key));
                 }
             }
             Value::Array(items) => {
@@ -189,7 +188,7 @@ impl Normalizer<'_> {
 
     /// Everything but `anyOf`/`oneOf` null branches.
     fn keywords(&mut self, map: &mut Map<String, Value>, pointer: &str) {
-        let at = |key: &str| format!("{pointer}/{}", escape_token(key));
+        let at = |key: &str| pointer::child(pointer, key);
         match map.remove("type") {
             Some(Value::Array(types)) => {
                 let mut names: Vec<String> = Vec::new();
@@ -438,7 +437,7 @@ mod tests {
     fn run(doc: Value) -> (Value, Vec<String>) {
         let mut doc = doc;
         let sources = Sources::new("spec.yaml", crate::yaml::SourceMap::default());
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = crate::diagnostic::Diagnostics::default();
         document(&mut doc, &sources, &mut diagnostics);
         schemas(&mut doc, &sources, &mut diagnostics);
         let messages = diagnostics

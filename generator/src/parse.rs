@@ -6,10 +6,11 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::bundle::{self, SourceLoader};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::normalize;
+use crate::pointer;
 use crate::sources::Sources;
-use crate::yaml::{self, escape_token};
+use crate::yaml;
 
 /// A parsed document: the typed model, the raw tree it came from (bundled and normalised),
 /// where each node stood, and the warnings found on the way.
@@ -17,7 +18,7 @@ pub struct Document {
     pub spec: OpenAPI,
     pub raw: Value,
     pub sources: Sources,
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Diagnostics,
 }
 
 /// The OpenAPI versions read.
@@ -33,18 +34,16 @@ pub fn parse(
     loader: &dyn SourceLoader,
 ) -> Result<Document, Vec<Diagnostic>> {
     let (raw, map) = yaml::parse(text).map_err(|error| {
-        vec![Diagnostic {
-            severity: Severity::Error,
-            file: file.to_string(),
-            pointer: error.pointer,
-            line: Some(error.line),
-            column: Some(error.column),
-            message: error.message,
-        }]
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.error_at(error.place(file), error.message);
+        diagnostics.into_vec()
     })?;
     let mut sources = Sources::new(file, map);
+    // The document is refused on the spot: this one error is all there is to say.
     let error = |sources: &Sources, pointer: &str, message: String| {
-        vec![sources.diagnostic(Severity::Error, pointer, message)]
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.error(sources, pointer, message);
+        diagnostics.into_vec()
     };
     let Some(object) = raw.as_object() else {
         return Err(error(
@@ -96,7 +95,7 @@ pub fn parse(
         ));
     };
 
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = Diagnostics::default();
     let mut raw = raw;
     if version == Version::V31 {
         normalize::document(&mut raw, &sources, &mut diagnostics);
@@ -105,8 +104,8 @@ pub fn parse(
     if version == Version::V31 {
         normalize::schemas(&mut raw, &sources, &mut diagnostics);
     }
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return Err(diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics.into_vec());
     }
 
     let deserializer = raw.clone();
@@ -120,7 +119,7 @@ pub fn parse(
                 serde_path_to_error::Segment::Unknown => continue,
             };
             pointer.push('/');
-            pointer.push_str(&escape_token(&token));
+            pointer.push_str(&pointer::escape(&token));
         }
         let pointer = crate::shape::refine(&raw, &pointer, &failure.inner().to_string());
         let what = match version {
@@ -135,7 +134,7 @@ pub fn parse(
                 shape_error(failure.inner())
             ),
         );
-        all.append(&mut diagnostics.clone());
+        all.extend(diagnostics.iter().cloned());
         all
     })?;
     Ok(Document {

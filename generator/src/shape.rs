@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::yaml::escape_token;
+use crate::pointer;
 
 /// The pointer of the first scalar under `pointer` that `message` names, else `pointer`.
 pub fn refine(raw: &Value, pointer: &str, message: &str) -> String {
@@ -29,7 +29,7 @@ pub fn refine(raw: &Value, pointer: &str, message: &str) -> String {
         match node {
             Value::Object(entries) => {
                 for (key, child) in entries.iter().rev() {
-                    stack.push((child, format!("{at}/{}", escape_token(key))));
+                    stack.push((child, pointer::child(&at, key)));
                 }
             }
             Value::Array(items) => {

@@ -38,6 +38,18 @@ pub struct YamlError {
     pub column: usize,
 }
 
+impl YamlError {
+    /// Where the error is, in `file`.
+    pub fn place(&self, file: &str) -> crate::sources::Place {
+        crate::sources::Place {
+            file: file.to_string(),
+            pointer: self.pointer.clone(),
+            line: Some(self.line),
+            column: Some(self.column),
+        }
+    }
+}
+
 /// Deeper nesting than this is refused: no real spec comes near it, and it keeps recursive
 /// code further on from running out of stack.
 const MAX_DEPTH: usize = 128;
@@ -45,11 +57,6 @@ const MAX_DEPTH: usize = 128;
 /// How many nodes aliases may copy in all, against documents built to explode ("billion
 /// laughs").
 const MAX_ALIAS_NODES: usize = 1_000_000;
-
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
 
 /// Parses one YAML document.
 pub fn parse(text: &str) -> Result<(Value, SourceMap), YamlError> {
@@ -136,7 +143,7 @@ impl Builder {
         let mut pointer = String::from("#");
         for token in &self.path {
             pointer.push('/');
-            pointer.push_str(&escape_token(token));
+            pointer.push_str(&crate::pointer::escape(token));
         }
         pointer
     }

@@ -714,6 +714,19 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(files > 0);
             Ok(())
         }
+        Ok(Ok((Err(errors), _))) if errors.iter().any(generator::Diagnostic::is_panic) => {
+            // The generator catches its own panics and returns them as an error.
+            let saved = save_finding("panic", text);
+            let message = errors
+                .iter()
+                .find(|d| d.is_panic())
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            Err(TestCaseError::fail(format!(
+                "the generator panicked: {message}; input saved to {}",
+                saved.display()
+            )))
+        }
         Ok(Ok((Err(errors), rendered))) => {
             REJECTED.fetch_add(1, Ordering::Relaxed);
             if std::env::var_os("FUZZ_VERBOSE").is_some() {

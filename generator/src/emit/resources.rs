@@ -16,8 +16,8 @@ use crate::model::{
 
 pub fn resource_rs(resource: &Resource) -> TokenStream {
     let handle = ident(&resource.handle);
-    let accessor = ident(&resource.module);
-    let accessor_name = crate::naming::bare(&resource.module);
+    let accessor = ident(&resource.module.rust);
+    let accessor_name = resource.module.bare.as_str();
     let module_doc = format!(
         "Operations tagged `{}`: [`Client::{accessor_name}`](crate::Client::{accessor_name}) and the request builders it hands out.",
         resource.tag.replace('`', "'"),
@@ -80,7 +80,7 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
 
 /// How a method argument becomes a builder field: `name` (shorthand) or `name: name.into()`.
 fn field_init(param: &Param) -> TokenStream {
-    let name = ident(&param.name);
+    let name = ident(&param.name.rust);
     match param.ty {
         TypeRef::String => quote!(#name: #name.into(),),
         _ => quote!(#name,),
@@ -120,22 +120,6 @@ fn body_converts(body: &Body) -> bool {
     matches!(body.kind, BodyKind::Text | BodyKind::Bytes)
 }
 
-pub(crate) fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.path_params.iter().chain(
-        op.query_params
-            .iter()
-            .chain(&op.header_params)
-            .filter(|p| p.required),
-    )
-}
-
-fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.query_params
-        .iter()
-        .chain(&op.header_params)
-        .filter(|p| !p.required)
-}
-
 fn operation_doc(op: &Operation) -> TokenStream {
     let request_line = format!("`{} {}`", op.http_method.as_upper(), op.path_template);
     // The arguments the spec describes, one list item each.
@@ -143,8 +127,9 @@ fn operation_doc(op: &Operation) -> TokenStream {
         let text = text?.trim();
         (!text.is_empty()).then(|| format!("- `{name}`: {}", text.replace('\n', " ")))
     };
-    let mut arguments: Vec<String> = required_params(op)
-        .filter_map(|p| described(crate::naming::bare(&p.name), p.doc.as_deref()))
+    let mut arguments: Vec<String> = op
+        .required_params()
+        .filter_map(|p| described(p.name.bare.as_str(), p.doc.as_deref()))
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         arguments.extend(described("body", body.doc.as_deref()));
@@ -163,12 +148,15 @@ fn handle_method(op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "the API marks this operation deprecated")]));
-    let method = ident(&op.method_name);
+    // An operation called `new` hands out its builder, not the handle.
+    let not_a_constructor =
+        (op.method_name.rust == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
+    let method = ident(&op.method_name.rust);
     let builder = ident(&op.builder);
     let mut arguments = Vec::new();
     let mut fields = vec![quote!(client: self.client,)];
-    for param in required_params(op) {
-        let name = ident(&param.name);
+    for param in op.required_params() {
+        let name = ident(&param.name.rust);
         let ty = argument_type(&param.ty);
         arguments.push(quote!(#name: #ty));
         fields.push(field_init(param));
@@ -186,14 +174,15 @@ fn handle_method(op: &Operation) -> TokenStream {
             fields.push(quote!(body: None,));
         }
     }
-    for param in optional_params(op) {
-        let name = ident(&param.name);
+    for param in op.optional_params() {
+        let name = ident(&param.name.rust);
         fields.push(quote!(#name: None,));
     }
     fields.push(quote!(options: Default::default(),));
     quote! {
         #docs
         #deprecated
+        #not_a_constructor
         pub fn #method(&self, #(#arguments),*) -> #builder<'a> {
             #builder { #(#fields)* }
         }
@@ -211,8 +200,8 @@ fn builder(op: &Operation) -> TokenStream {
     )));
 
     let mut fields = vec![quote!(client: &'a crate::Client,)];
-    for param in required_params(op) {
-        let name = ident(&param.name);
+    for param in op.required_params() {
+        let name = ident(&param.name.rust);
         let ty = stored_type(&param.ty);
         fields.push(quote!(#name: #ty,));
     }
@@ -225,8 +214,8 @@ fn builder(op: &Operation) -> TokenStream {
         });
     }
     let mut setters = Vec::new();
-    for param in optional_params(op) {
-        let name = ident(&param.name);
+    for param in op.optional_params() {
+        let name = ident(&param.name.rust);
         let ty = stored_type(&param.ty);
         fields.push(quote!(#name: Option<#ty>,));
         let docs = if op.idempotency_key.as_deref() == Some(param.wire_name.as_str()) {
@@ -344,10 +333,9 @@ fn send_body(op: &Operation) -> TokenStream {
                 }
                 PathPiece::Param(name) => {
                     format.push_str("{}");
-                    let array = op
-                        .path_params
-                        .iter()
-                        .any(|p| &p.name == name && matches!(p.style, ParamStyle::Array { .. }));
+                    let array = op.path_params.iter().any(|p| {
+                        &p.name.rust == name && matches!(p.style, ParamStyle::Array { .. })
+                    });
                     let name = ident(name);
                     args.push(if array {
                         // `simple` style: the values joined by commas, in a local of the
@@ -372,7 +360,7 @@ fn send_body(op: &Operation) -> TokenStream {
         .iter()
         .filter(|p| matches!(p.style, ParamStyle::Array { .. }))
         .map(|p| {
-            let name = ident(&p.name);
+            let name = ident(&p.name.rust);
             quote!(let #name = crate::request::joined(&self.#name, ",");)
         });
     let mut statements = Vec::new();
@@ -480,7 +468,7 @@ fn encode_body(body: &Body, value: &TokenStream) -> TokenStream {
 }
 
 fn param_statement(param: &Param, query: bool) -> TokenStream {
-    let name = ident(&param.name);
+    let name = ident(&param.name.rust);
     let wire = if query {
         param.wire_name.clone()
     } else {

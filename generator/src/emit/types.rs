@@ -1,6 +1,5 @@
 //! `src/types.rs`: one Rust type per named schema.
 
-use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -10,11 +9,9 @@ use crate::model::{
     Api, DefaultValue, Enum, Field, IntEnum, OneOf, ResponseBody, Responses, Struct, TypeDef,
     TypeKind,
 };
-use crate::naming::Scope;
 
 pub fn types_rs(api: &Api) -> TokenStream {
-    let mut defaults = Scope::default();
-    let items = api.types.iter().map(|def| type_def(def, &mut defaults));
+    let items = api.types.iter().map(type_def);
     let items: Vec<TokenStream> = items.collect();
     quote! {
         //! The types of request and response bodies and parameters, one per schema of the spec.
@@ -24,11 +21,11 @@ pub fn types_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef, defaults: &mut Scope) -> TokenStream {
+fn type_def(def: &TypeDef) -> TokenStream {
     let docs = doc(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => structure(docs, &def.name, s, defaults),
+        TypeKind::Struct(s) => structure(docs, &def.name, s),
         TypeKind::Enum(e) => enumeration(docs, &name, e),
         TypeKind::IntEnum(e) => int_enumeration(docs, &name, e),
         TypeKind::OneOf(o) => {
@@ -54,7 +51,7 @@ fn type_def(def: &TypeDef, defaults: &mut Scope) -> TokenStream {
     }
 }
 
-fn structure(docs: TokenStream, name: &str, s: &Struct, defaults: &mut Scope) -> TokenStream {
+fn structure(docs: TokenStream, name: &str, s: &Struct) -> TokenStream {
     let ident_name = ident(name);
     // The functions that give the spec's defaults, by field.
     let default_fns: Vec<Option<(proc_macro2::Ident, TokenStream)>> = s
@@ -62,12 +59,7 @@ fn structure(docs: TokenStream, name: &str, s: &Struct, defaults: &mut Scope) ->
         .iter()
         .map(|f| {
             let value = f.default.as_ref()?;
-            let (fn_name, _) = defaults.claim(&format!(
-                "default_{}_{}",
-                name.to_snake_case(),
-                crate::naming::bare(&f.name)
-            ));
-            let fn_ident = ident(&fn_name);
+            let fn_ident = ident(f.default_fn.as_deref()?);
             let ty = rust_type(&f.ty, &TokenStream::new());
             let value = default_value(value);
             let item = quote! {
@@ -101,7 +93,7 @@ fn structure(docs: TokenStream, name: &str, s: &Struct, defaults: &mut Scope) ->
             .iter()
             .zip(&default_fns)
             .map(|(f, d)| {
-                let field = ident(&f.name);
+                let field = ident(&f.name.rust);
                 match d {
                     Some((fn_ident, _)) => quote!(#field: #fn_ident(),),
                     None => quote!(#field: Default::default(),),
@@ -167,12 +159,12 @@ fn default_value(value: &DefaultValue) -> TokenStream {
 
 fn field(field: &Field, default_fn: Option<String>) -> TokenStream {
     let docs = doc(field.doc.as_deref());
-    let name = ident(&field.name);
+    let name = ident(&field.name.rust);
     let mut ty = rust_type(&field.ty, &TokenStream::new());
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    let rename = (crate::naming::bare(&field.name) != field.wire_name).then(|| {
+    let rename = (field.name.bare.as_str() != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });

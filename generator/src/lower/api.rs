@@ -5,12 +5,16 @@ use openapiv3::{ReferenceOr, SecurityScheme, StatusCode};
 use serde_json::Value;
 
 use crate::Options;
-use crate::context::{Ctx, child, ext_str};
+use crate::context::{Ctx, ext_str};
 use crate::lower::types::TypeSpace;
 use crate::model::{
     Api, Auth, ErrorModel, Example, RateLimit, Resource, Server, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming;
+use crate::pointer::{self, child};
+
+/// How many references a chain of shared responses may take before it counts as a cycle.
+const MAX_CHAIN: usize = 31;
 
 pub fn assemble(
     ctx: &mut Ctx<'_>,
@@ -44,8 +48,6 @@ pub fn assemble(
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         api_version: spec.info.version.clone(),
-        spec_path: options.spec_path.clone(),
-        regenerate_command: options.regenerate_command.clone(),
         base_url,
         base_url_env,
         servers,
@@ -376,10 +378,12 @@ fn retryable_statuses(ctx: &mut Ctx<'_>) -> Vec<u16> {
             };
             let response = match response {
                 ReferenceOr::Item(response) => Some(response),
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|name| spec.components.as_ref()?.responses.get(name))
-                    .and_then(|r| r.as_item()),
+                ReferenceOr::Reference { reference } => {
+                    let shared = spec.components.as_ref().map(|c| &c.responses);
+                    pointer::follow(reference, "#", "responses", shared, MAX_CHAIN)
+                        .ok()
+                        .map(|target| target.item)
+                }
             };
             let flagged = response
                 .and_then(|r| r.extensions.get("x-retryable"))

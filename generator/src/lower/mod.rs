@@ -23,3 +23,44 @@ pub fn lower(ctx: &mut Ctx<'_>, options: &Options) -> Api {
     let types = space.finish(ctx);
     api::assemble(ctx, options, types, resources, errors)
 }
+
+/// What the unit tests of lowering share: a spec, parsed, as the context lowering runs in.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::Diagnostic;
+    use crate::context::Ctx;
+    use crate::parse::{self, Document};
+
+    /// A spec of `paths` and `components` (YAML, indented as at the top level) with the
+    /// `openapi` and `info` every spec needs.
+    pub fn spec(body: &str) -> String {
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\n{body}")
+    }
+
+    /// Parses `spec`; `None` (and the test fails in its caller) when it does not parse.
+    pub fn document(spec: &str) -> Option<Document> {
+        parse::parse(spec, "spec.yaml", &crate::NoFiles).ok()
+    }
+
+    /// Runs `work` in a lowering context of `document` and gives back its result and the
+    /// diagnostics, each as its message.
+    pub fn with_ctx<'d, R>(
+        document: &'d Document,
+        work: impl FnOnce(&mut Ctx<'d>) -> R,
+    ) -> (R, Vec<String>) {
+        let mut ctx = Ctx {
+            spec: &document.spec,
+            raw: &document.raw,
+            sources: &document.sources,
+            diagnostics: Default::default(),
+            dangling: Default::default(),
+        };
+        let result = work(&mut ctx);
+        let messages = ctx
+            .diagnostics
+            .iter()
+            .map(|d: &Diagnostic| d.message.clone())
+            .collect();
+        (result, messages)
+    }
+}

@@ -8,8 +8,9 @@
 
 use serde_json::Value;
 
-use crate::context::{Ctx, child, dangling_component, unescape_token};
+use crate::context::Ctx;
 use crate::diagnostic::did_you_mean;
+use crate::pointer::{self, child, dangling_component};
 use crate::tree::Node;
 
 /// Deeper than any real spec; the walk stops there rather than exhaust the stack.
@@ -69,7 +70,7 @@ fn dangling_message(raw: &Value, reference: &str) -> Option<String> {
     if raw.pointer(pointer).is_some() {
         return None;
     }
-    let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape_token).collect();
+    let tokens = pointer::tokens(pointer);
     // The deepest node that exists, and the first token that is not in it.
     let mut node = raw;
     let mut found = 0;

@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::context::{Ctx, child, unescape_token};
+use crate::context::Ctx;
+use crate::pointer::{self, child};
 
 /// The component kinds checked, with what an unused one amounts to.
 const KINDS: &[(&str, &str)] = &[
@@ -112,12 +113,8 @@ fn references(value: &Value, out: &mut Vec<Component>) {
     }
 }
 
-/// `#/components/<kind>/<name>...` as (kind, name); `None` for anything else.
+/// `#/components/<kind>/<name>...` as (kind, name); `None` for anything else. A reference
+/// into a component (`.../User/properties/id`) uses the component too.
 fn component_of(reference: &str) -> Option<Component> {
-    let rest = reference.strip_prefix("#/components/")?;
-    // A reference into a component (`.../User/properties/id`) uses the component too.
-    let mut tokens = rest.split('/');
-    let kind = tokens.next()?;
-    let name = tokens.next()?;
-    Some((unescape_token(kind), unescape_token(name)))
+    pointer::component_of(reference).map(|component| (component.kind, component.name))
 }

@@ -1,0 +1,201 @@
+//! `oneOf`/`anyOf` with several alternatives: an enum with one variant per alternative,
+//! tagged when a discriminator names every alternative, else tried in turn.
+
+use openapiv3::Schema;
+
+use crate::context::Ctx;
+use crate::model::{OneOf, OneOfVariant, TypeRef};
+use crate::naming::{self, Scope};
+use crate::pointer::{self, child};
+
+use super::enums::ENUM_RESERVED;
+use super::{SchemaRef, TypeSpace, doc_of};
+
+impl TypeSpace {
+    /// `oneOf`/`anyOf` with several members: an enum with one variant per member.
+    pub(super) fn union(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        name: &str,
+        schema: &Schema,
+        members: Vec<(usize, SchemaRef<'_>, String)>,
+        pointer: &str,
+    ) -> OneOf {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut tags: Option<Vec<Vec<String>>> = None;
+        if let Some(discriminator) = discriminator {
+            let at = child(pointer, "discriminator");
+            let keys: Option<Vec<String>> = members
+                .iter()
+                .map(|(_, member, _)| match member {
+                    SchemaRef::Ref(reference) => pointer::component_name(reference, "schemas"),
+                    SchemaRef::Item(_) => None,
+                })
+                .collect();
+            match keys {
+                Some(keys) => {
+                    let mut per_member: Vec<Vec<String>> = vec![Vec::new(); keys.len()];
+                    for (value, target) in &discriminator.mapping {
+                        let key = pointer::component_name(target, "schemas")
+                            .unwrap_or_else(|| target.clone());
+                        match keys.iter().position(|k| *k == key) {
+                            Some(index) => {
+                                if let Some(list) = per_member.get_mut(index) {
+                                    list.push(value.clone());
+                                }
+                            }
+                            None => ctx.warn(
+                                &child(&child(&at, "mapping"), value),
+                                format!(
+                                    "the mapping names `{target}`, which is not one of the alternatives; the value `{value}` reads as unknown"
+                                ),
+                            ),
+                        }
+                    }
+                    for (list, key) in per_member.iter_mut().zip(&keys) {
+                        if list.is_empty() {
+                            list.push(key.clone());
+                        }
+                    }
+                    tags = Some(per_member);
+                }
+                None => ctx.warn(
+                    &at,
+                    "a discriminator needs every alternative to be a `$ref` (an inline schema has no name to be tagged with): the enum is untagged, each alternative tried in turn",
+                ),
+            }
+        }
+        let mut scope = Scope::with_reserved(if tags.is_some() { ENUM_RESERVED } else { &[] });
+        let mut variants = Vec::new();
+        for (position, (index, member, at)) in members.iter().enumerate() {
+            let title = match member {
+                SchemaRef::Item(schema) => schema.schema_data.title.as_deref(),
+                SchemaRef::Ref(_) => None,
+            };
+            let suffix = match title {
+                Some(title) => naming::type_name(title),
+                None => format!("Variant{}", index + 1),
+            };
+            let ty = self.lower_ref(ctx, *member, &format!("{name}{suffix}"), at);
+            let variant = match (&ty, member) {
+                (TypeRef::Named(named), SchemaRef::Ref(_)) => named.clone(),
+                (TypeRef::Named(named), SchemaRef::Item(_))
+                    if self.components.values().any(|c| c == named) =>
+                {
+                    named.clone()
+                }
+                (TypeRef::Named(_), SchemaRef::Item(_)) => suffix,
+                // A plain value is named by its title when it has one (`id`, `name`).
+                (_, SchemaRef::Item(_)) if title.is_some() => suffix,
+                (other, _) => variant_of(other),
+            };
+            let (variant, _) = scope.claim(&variant);
+            let doc = match member {
+                SchemaRef::Item(schema) => doc_of(schema),
+                SchemaRef::Ref(_) => None,
+            };
+            variants.push(OneOfVariant {
+                name: variant,
+                ty,
+                doc,
+                tags: tags
+                    .as_ref()
+                    .and_then(|t| t.get(position))
+                    .cloned()
+                    .unwrap_or_default(),
+                boxed: false,
+            });
+        }
+        if tags.is_none() {
+            // Untagged variants are tried in order. An integer is also a number and anything is
+            // a JSON value, so those go after the variants they would swallow.
+            let has_integer = variants.iter().any(|v| matches!(v.ty, TypeRef::Integer(_)));
+            variants.sort_by_key(|v| match v.ty {
+                TypeRef::Json => 2,
+                TypeRef::Number if has_integer => 1,
+                _ => 0,
+            });
+        }
+        OneOf {
+            tag: tags.and(discriminator.map(|d| d.property_name.clone())),
+            variants,
+        }
+    }
+}
+
+/// The variant name of an alternative that is not a named type.
+pub(super) fn variant_of(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::Integer(_) => "Integer".into(),
+        TypeRef::Number => "Number".into(),
+        TypeRef::Boolean => "Boolean".into(),
+        TypeRef::Json => "Any".into(),
+        TypeRef::File => "File".into(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Vec(inner) => format!("{}List", variant_of(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_of(inner)),
+        TypeRef::Nullable(inner) => variant_of(inner),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variant_of;
+    use crate::lower::types::test_support::lowered;
+    use crate::model::{OneOf, TypeKind, TypeRef};
+
+    fn union(components: &str, name: &str) -> (Option<OneOf>, Vec<String>) {
+        let (mut types, messages) = lowered(components);
+        let union = match types.remove(name).map(|def| def.kind) {
+            Some(TypeKind::OneOf(union)) => Some(union),
+            _ => None,
+        };
+        (union, messages)
+    }
+
+    #[test]
+    fn a_discriminator_tags_each_variant_with_its_mapped_values() {
+        let (union, messages) = union(
+            "  schemas:\n    Cat: {type: object, properties: {kind: {type: string}}}\n    Dog: {type: object, properties: {kind: {type: string}}}\n    Pet:\n      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n      discriminator:\n        propertyName: kind\n        mapping: {cat: '#/components/schemas/Cat'}\n",
+            "Pet",
+        );
+        assert!(messages.is_empty(), "{messages:?}");
+        let union = union.expect("Pet is a union");
+        assert_eq!(union.tag.as_deref(), Some("kind"));
+        let tags: Vec<(&str, Vec<String>)> = union
+            .variants
+            .iter()
+            .map(|v| (v.name.as_str(), v.tags.clone()))
+            .collect();
+        // An alternative the mapping leaves out is tagged with its component name.
+        assert_eq!(
+            tags,
+            [
+                ("Cat", vec!["cat".to_string()]),
+                ("Dog", vec!["Dog".to_string()])
+            ]
+        );
+    }
+
+    #[test]
+    fn untagged_alternatives_that_would_swallow_others_go_last() {
+        let (union, _) = union(
+            "  schemas:\n    N:\n      oneOf: [{type: number}, {}, {type: integer}]\n",
+            "N",
+        );
+        let names: Vec<String> = union
+            .map(|u| u.variants.iter().map(|v| v.name.clone()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["Integer", "Number", "Any"]);
+    }
+
+    #[test]
+    fn plain_alternatives_are_named_after_their_type() {
+        assert_eq!(
+            variant_of(&TypeRef::Vec(Box::new(TypeRef::String))),
+            "StringList"
+        );
+        assert_eq!(variant_of(&TypeRef::Map(Box::new(TypeRef::Json))), "AnyMap");
+    }
+}
