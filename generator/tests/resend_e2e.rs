@@ -23,8 +23,8 @@ use resend_client::types::{
     ApiKeyPermission, Attachment, AttachmentDisposition, CapabilityState, ContactTopic,
     CreateApiKeyRequest, CreateContactRequest, CreateDomainRequest, CreateWebhookRequest,
     DnsRecordType, DomainCapabilities, DomainRecordPurpose, DomainRecordStatus, DomainStatus,
-    EmailEvent, Region, ScalarValue, SendBroadcastRequest, SendEmailRequest, Tag, TlsMode, TopicSubscription,
-    UpdateEmailRequest, WebhookEventType,
+    EmailEvent, Region, ScalarValue, SendBroadcastRequest, SendEmailRequest, Tag, TlsMode,
+    TopicSubscription, UpdateEmailRequest, WebhookEventType,
 };
 use resend_client::{Client, Error, ErrorCode};
 use serde_json::{Value, json};

@@ -1621,7 +1621,7 @@ impl<'de> serde::Deserialize<'de> for DomainClaimBlockedReason {
 pub struct DomainClaimRecord {
     /// The record type, always `TXT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<DomainClaimRecordType>,
     /// Host name of the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1631,6 +1631,55 @@ pub struct DomainClaimRecord {
     /// Suggested time to live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
+}
+
+/// The record type, always `TXT`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainClaimRecordType {
+    /// `TXT`
+    Txt,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainClaimRecordType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Txt => "TXT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainClaimRecordType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TXT" => Self::Txt,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainClaimRecordType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainClaimRecordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainClaimRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 
 /// State of a domain claim.
