@@ -16,8 +16,8 @@
 //! list never outlives the differences it explains. After refreshing the vendored copy, the
 //! failure message lists exactly what the spec has to follow (or what the list must explain).
 //!
-//! What is not compared, on purpose: descriptions and examples (our own words), formats
-//! (`uuid`, `date-time`: every string is a `String` in the client), validation keywords
+//! What is not compared, on purpose: descriptions and examples (our own words), formats other
+//! than `binary` (`uuid`, `date-time`: every string is a `String` in the client), validation keywords
 //! (`minLength`, `maximum`...), nullability (an optional field reads `null` as `None`), path
 //! parameter names (only their position reaches the wire), error responses (the official
 //! description has none) and response headers.
@@ -178,6 +178,10 @@ fn shape<'a>(doc: &Doc<'a>, node: &'a Value) -> Shape<'a> {
     };
     if let Some(kind) = declared {
         out.kind = kind;
+    }
+    // `format: binary` changes the Rust type (a file instead of text), so it counts as a type.
+    if out.kind == "string" && node.get("format").and_then(Value::as_str) == Some("binary") {
+        out.kind = "string (binary)".to_string();
     }
     if let Some(properties) = node.get("properties").and_then(Value::as_object) {
         out.properties.extend(
@@ -668,6 +672,7 @@ components:
           required: [name]
           properties:
             name: {type: string}
+            blob: {type: string, format: byte}
             size: {oneOf: [{type: string}, {type: number}]}
             tags: {type: array, items: {type: string, enum: [x, y]}}
     Base:
@@ -695,6 +700,7 @@ paths:
                 properties:
                   id: {type: [string, "null"]}
                   name: {type: string}
+                  blob: {type: string, format: binary}
                   size: {type: string}
                   tags: {type: array, items: {type: string, enum: [x, y, z]}}
                   colour: {type: string}
@@ -714,6 +720,7 @@ paths:
         "GET /things/{} parameter query extra: only there",
         "GET /things/{} parameter query limit: required here, optional there",
         "GET /things/{} parameter query limit: type integer here, number there",
+        "GET /things/{} response 200 .blob: type string here, string (binary) there",
         "GET /things/{} response 200 .colour: field only there",
         "GET /things/{} response 200 .name: required here, optional there",
         "GET /things/{} response 200 .size: type one of [number, string] here, string there",
