@@ -18,7 +18,8 @@
 //!
 //! What is not compared, on purpose: descriptions and examples (our own words), formats other
 //! than `binary` (`uuid`, `date-time`: every string is a `String` in the client), validation keywords
-//! (`minLength`, `maximum`...), nullability (an optional field reads `null` as `None`), path
+//! (`minLength`, `maximum`...), nullability except where a field required here may be `null`
+//! there (an optional field reads `null` as `None`; a required one would fail to decode), path
 //! parameter names (only their position reaches the wire), error responses (the official
 //! description has none) and response headers.
 
@@ -117,11 +118,16 @@ struct Shape<'a> {
     required: BTreeSet<String>,
     items: Option<&'a Value>,
     values: Option<&'a Value>,
+    /// `nullable: true`, a `null` type or a `null` branch.
+    nullable: bool,
 }
 
 fn shape<'a>(doc: &Doc<'a>, node: &'a Value) -> Shape<'a> {
     let node = doc.resolve(node);
-    let mut out = Shape::default();
+    let mut out = Shape {
+        nullable: is_nullable(doc, node),
+        ..Shape::default()
+    };
     // The branches of an alternative that are not `null`.
     let branches: Vec<&Value> = ["oneOf", "anyOf"]
         .iter()
@@ -131,7 +137,9 @@ fn shape<'a>(doc: &Doc<'a>, node: &'a Value) -> Shape<'a> {
         .filter(|branch| branch.get("type").and_then(Value::as_str) != Some("null"))
         .collect();
     if branches.len() == 1 {
-        return shape(doc, branches[0]);
+        let mut inner = shape(doc, branches[0]);
+        inner.nullable |= out.nullable;
+        return inner;
     }
     if branches.len() > 1 {
         let kinds: BTreeSet<String> = branches.iter().map(|b| shape(doc, b).kind).collect();
@@ -148,7 +156,9 @@ fn shape<'a>(doc: &Doc<'a>, node: &'a Value) -> Shape<'a> {
             .filter(|m| m.kind != "any" || !m.properties.is_empty())
             .collect();
         if members.len() == 1 && node.get("properties").is_none() {
-            return members.into_iter().next().expect("one member");
+            let mut inner = members.into_iter().next().expect("one member");
+            inner.nullable |= out.nullable;
+            return inner;
         }
         for member in members {
             if out.kind.is_empty() || out.kind == "any" {
@@ -225,6 +235,21 @@ fn shape<'a>(doc: &Doc<'a>, node: &'a Value) -> Shape<'a> {
     out
 }
 
+/// Whether `null` is a value of the schema itself (not of a member it refers to).
+fn is_nullable(doc: &Doc, node: &Value) -> bool {
+    let null_type = match node.get("type") {
+        Some(Value::String(kind)) => kind == "null",
+        Some(Value::Array(kinds)) => kinds.iter().any(|k| k == "null"),
+        _ => false,
+    };
+    let null_branch = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|key| node.get(*key).and_then(Value::as_array))
+        .flatten()
+        .any(|branch| doc.resolve(branch).get("type").and_then(Value::as_str) == Some("null"));
+    null_type || null_branch || is_true(node, "nullable")
+}
+
 fn list(values: &BTreeSet<String>) -> String {
     let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
     format!("[{}]", quoted.join(", "))
@@ -278,6 +303,13 @@ fn compare_schema(
                     (true, false) => out.push(format!("{field}: required here, optional there")),
                     (false, true) => out.push(format!("{field}: optional here, required there")),
                     _ => {}
+                }
+                // A required field that may be null there would fail to decode here.
+                if a.required.contains(name)
+                    && !shape(ours.0, x).nullable
+                    && shape(theirs.0, y).nullable
+                {
+                    out.push(format!("{field}: never null here, nullable there"));
                 }
                 compare_schema((ours.0, x), (theirs.0, y), &field, depth + 1, out);
             }
@@ -669,9 +701,10 @@ components:
       allOf:
         - $ref: '#/components/schemas/Base'
         - type: object
-          required: [name]
+          required: [name, label]
           properties:
             name: {type: string}
+            label: {type: string}
             blob: {type: string, format: byte}
             size: {oneOf: [{type: string}, {type: number}]}
             tags: {type: array, items: {type: string, enum: [x, y]}}
@@ -699,6 +732,7 @@ paths:
                 type: object
                 properties:
                   id: {type: [string, "null"]}
+                  label: {type: [string, "null"]}
                   name: {type: string}
                   blob: {type: string, format: binary}
                   size: {type: string}
@@ -722,6 +756,8 @@ paths:
         "GET /things/{} parameter query limit: type integer here, number there",
         "GET /things/{} response 200 .blob: type string here, string (binary) there",
         "GET /things/{} response 200 .colour: field only there",
+        "GET /things/{} response 200 .label: required here, optional there",
+        "GET /things/{} response 200 .label: never null here, nullable there",
         "GET /things/{} response 200 .name: required here, optional there",
         "GET /things/{} response 200 .size: type one of [number, string] here, string there",
         "GET /things/{} response 200 .tags[]: enum values only there: [\"z\"]",
