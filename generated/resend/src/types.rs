@@ -2029,7 +2029,7 @@ pub struct Email {
     pub tags: Option<Vec<Tag>>,
 }
 
-/// Metadata of one attachment of a sent email, with a short-lived link to download it.
+/// Metadata of one attachment of a sent or received email, with a short-lived link to download it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EmailAttachment {
     /// Always `attachment`.
@@ -2847,7 +2847,7 @@ pub struct ListDomainsResponse {
     pub data: Vec<Domain>,
 }
 
-/// One page of a sent email's attachments.
+/// One page of the attachments of a sent or received email.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListEmailAttachmentsResponse {
     /// Always `list` for paginated collections.
