@@ -23,8 +23,8 @@ use resend_client::types::{
     ApiKeyPermission, Attachment, AttachmentDisposition, CapabilityState, ContactTopic,
     CreateApiKeyRequest, CreateContactRequest, CreateDomainRequest, CreateWebhookRequest,
     DnsRecordType, DomainCapabilities, DomainRecordPurpose, DomainRecordStatus, DomainStatus,
-    EmailEvent, Region, SendBroadcastRequest, SendEmailRequest, Tag, TlsMode, TopicSubscription,
-    UpdateEmailRequest, WebhookEventType,
+    EmailEvent, Region, ScalarValue, SendBroadcastRequest, SendEmailRequest, Tag, TlsMode,
+    TopicSubscription, UpdateEmailRequest, WebhookEventType,
 };
 use resend_client::{Client, Error, ErrorCode};
 use serde_json::{Value, json};
@@ -1121,7 +1121,10 @@ async fn contacts_create_posts_topics_and_properties() {
         email: "steve@acme.dev".into(),
         first_name: Some("Steve".into()),
         unsubscribed: Some(false),
-        properties: Some(BTreeMap::from([("plan".into(), "pro".into())])),
+        properties: Some(BTreeMap::from([
+            ("plan".into(), ScalarValue::String("pro".into())),
+            ("seats".into(), ScalarValue::Number(5.0)),
+        ])),
         segments: Some(vec!["seg_1".into()]),
         topics: Some(vec![
             ContactTopic {
@@ -1152,7 +1155,7 @@ async fn contacts_create_posts_topics_and_properties() {
             "email": "steve@acme.dev",
             "first_name": "Steve",
             "unsubscribed": false,
-            "properties": {"plan": "pro"},
+            "properties": {"plan": "pro", "seats": 5.0},
             "segments": ["seg_1"],
             "topics": [
                 {"id": "topic_news", "subscription": "opt_in"},

@@ -138,6 +138,53 @@ impl<'a> Broadcasts<'a> {
             options: Default::default(),
         }
     }
+
+    /// List the recipients of a broadcast by event
+    ///
+    /// Returns the recipients of a sent broadcast for which one kind of delivery event was recorded (delivered, opened, bounced...), with how often it happened.
+    ///
+    /// `GET /broadcasts/{broadcast_id}/recipients`
+    ///
+    /// - `broadcast_id`: ID of a broadcast.
+    /// - `type`: The delivery event the recipients must have.
+    pub fn list_recipients(
+        &self,
+        broadcast_id: impl Into<String>,
+        r#type: types::BroadcastRecipientEvent,
+    ) -> ListBroadcastRecipients<'a> {
+        ListBroadcastRecipients {
+            client: self.client,
+            broadcast_id: broadcast_id.into(),
+            r#type,
+            email: None,
+            bounce_type: None,
+            limit: None,
+            after: None,
+            before: None,
+            options: Default::default(),
+        }
+    }
+
+    /// List the clicked links of a broadcast
+    ///
+    /// Returns each link of a sent broadcast that was clicked, with its total and unique click counts.
+    ///
+    /// `GET /broadcasts/{broadcast_id}/clicked-links`
+    ///
+    /// - `broadcast_id`: ID of a broadcast.
+    pub fn list_clicked_links(
+        &self,
+        broadcast_id: impl Into<String>,
+    ) -> ListBroadcastClickedLinks<'a> {
+        ListBroadcastClickedLinks {
+            client: self.client,
+            broadcast_id: broadcast_id.into(),
+            limit: None,
+            after: None,
+            before: None,
+            options: Default::default(),
+        }
+    }
 }
 
 /// The request of `listBroadcasts` (`GET /broadcasts`). Set optional parameters with its methods, then `.await` it.
@@ -587,6 +634,222 @@ impl<'a> CancelBroadcast<'a> {
 
 impl<'a> std::future::IntoFuture for CancelBroadcast<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `listBroadcastRecipients` (`GET /broadcasts/{broadcast_id}/recipients`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListBroadcastRecipients<'a> {
+    client: &'a crate::Client,
+    broadcast_id: String,
+    r#type: types::BroadcastRecipientEvent,
+    email: Option<String>,
+    bounce_type: Option<types::BounceType>,
+    limit: Option<i64>,
+    after: Option<String>,
+    before: Option<String>,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> ListBroadcastRecipients<'a> {
+    /// Only return the recipient with this address.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Only return bounces of this kind; allowed only with `type=bounced`.
+    pub fn bounce_type(mut self, value: types::BounceType) -> Self {
+        self.bounce_type = Some(value);
+        self
+    }
+
+    /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+
+    /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    pub fn before(mut self, value: impl Into<String>) -> Self {
+        self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: A page of recipients.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::ApiResponse<types::ListBroadcastRecipientsResponse>,
+        crate::Error,
+    > {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec![
+                "broadcasts".to_string(), self.broadcast_id.to_string(), "recipients"
+                .to_string()
+            ],
+        );
+        request.query("type", &self.r#type);
+        if let Some(value) = &self.email {
+            request.query("email", value);
+        }
+        if let Some(value) = &self.bounce_type {
+            request.query("bounce_type", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after {
+            request.query("after", value);
+        }
+        if let Some(value) = &self.before {
+            request.query("before", value);
+        }
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListBroadcastRecipients<'a> {
+    type Output = Result<
+        crate::ApiResponse<types::ListBroadcastRecipientsResponse>,
+        crate::Error,
+    >;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `listBroadcastClickedLinks` (`GET /broadcasts/{broadcast_id}/clicked-links`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListBroadcastClickedLinks<'a> {
+    client: &'a crate::Client,
+    broadcast_id: String,
+    limit: Option<i64>,
+    after: Option<String>,
+    before: Option<String>,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> ListBroadcastClickedLinks<'a> {
+    /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+
+    /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    pub fn before(mut self, value: impl Into<String>) -> Self {
+        self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: A page of links.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::ApiResponse<types::ListBroadcastClickedLinksResponse>,
+        crate::Error,
+    > {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec![
+                "broadcasts".to_string(), self.broadcast_id.to_string(), "clicked-links"
+                .to_string()
+            ],
+        );
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after {
+            request.query("after", value);
+        }
+        if let Some(value) = &self.before {
+            request.query("before", value);
+        }
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListBroadcastClickedLinks<'a> {
+    type Output = Result<
+        crate::ApiResponse<types::ListBroadcastClickedLinksResponse>,
+        crate::Error,
+    >;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -105,6 +105,157 @@ impl<'a> Contacts<'a> {
             options: Default::default(),
         }
     }
+
+    /// List contact imports
+    ///
+    /// Returns the teams contact imports, newest first, optionally only those in one state.
+    ///
+    /// `GET /contacts/imports`
+    pub fn list_imports(&self) -> ListContactImports<'a> {
+        ListContactImports {
+            client: self.client,
+            status: None,
+            limit: None,
+            after: None,
+            before: None,
+            options: Default::default(),
+        }
+    }
+
+    /// Import contacts from a CSV file
+    ///
+    /// Uploads a CSV file of contacts (at most 50 MB) and imports it in the background. Poll the import for its progress and counts.
+    ///
+    /// `POST /contacts/imports`
+    ///
+    /// - `body`: The CSV file and how to map and place its rows.
+    pub fn create_import(
+        &self,
+        body: &'a types::CreateContactImportRequest,
+    ) -> CreateContactImport<'a> {
+        CreateContactImport {
+            client: self.client,
+            body,
+            options: Default::default(),
+        }
+    }
+
+    /// Retrieve a contact import
+    ///
+    /// Returns the state of an import and how many rows were created, updated, skipped or failed so far.
+    ///
+    /// `GET /contacts/imports/{import_id}`
+    ///
+    /// - `import_id`: ID of a contact import.
+    pub fn get_import(&self, import_id: impl Into<String>) -> GetContactImport<'a> {
+        GetContactImport {
+            client: self.client,
+            import_id: import_id.into(),
+            options: Default::default(),
+        }
+    }
+
+    /// List the segments of a contact
+    ///
+    /// Returns the segments the contact belongs to.
+    ///
+    /// `GET /contacts/{contact_id}/segments`
+    ///
+    /// - `contact_id`: ID of a contact, or the contact's email address.
+    pub fn list_segments(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> ListContactSegments<'a> {
+        ListContactSegments {
+            client: self.client,
+            contact_id: contact_id.into(),
+            limit: None,
+            after: None,
+            before: None,
+            options: Default::default(),
+        }
+    }
+
+    /// Add a contact to a segment
+    ///
+    /// Puts the contact in the segment, so that broadcasts to the segment reach it.
+    ///
+    /// `POST /contacts/{contact_id}/segments/{segment_id}`
+    ///
+    /// - `contact_id`: ID of a contact, or the contact's email address.
+    /// - `segment_id`: ID of a segment.
+    pub fn add_to_segment(
+        &self,
+        contact_id: impl Into<String>,
+        segment_id: impl Into<String>,
+    ) -> AddContactToSegment<'a> {
+        AddContactToSegment {
+            client: self.client,
+            contact_id: contact_id.into(),
+            segment_id: segment_id.into(),
+            options: Default::default(),
+        }
+    }
+
+    /// Remove a contact from a segment
+    ///
+    /// Takes the contact out of the segment. The contact itself is kept.
+    ///
+    /// `DELETE /contacts/{contact_id}/segments/{segment_id}`
+    ///
+    /// - `contact_id`: ID of a contact, or the contact's email address.
+    /// - `segment_id`: ID of a segment.
+    pub fn remove_from_segment(
+        &self,
+        contact_id: impl Into<String>,
+        segment_id: impl Into<String>,
+    ) -> RemoveContactFromSegment<'a> {
+        RemoveContactFromSegment {
+            client: self.client,
+            contact_id: contact_id.into(),
+            segment_id: segment_id.into(),
+            options: Default::default(),
+        }
+    }
+
+    /// List the topic subscriptions of a contact
+    ///
+    /// Returns every topic with the contacts subscription to it (opted in or out).
+    ///
+    /// `GET /contacts/{contact_id}/topics`
+    ///
+    /// - `contact_id`: ID of a contact, or the contact's email address.
+    pub fn list_topics(&self, contact_id: impl Into<String>) -> ListContactTopics<'a> {
+        ListContactTopics {
+            client: self.client,
+            contact_id: contact_id.into(),
+            limit: None,
+            after: None,
+            before: None,
+            options: Default::default(),
+        }
+    }
+
+    /// Change the topic subscriptions of a contact
+    ///
+    /// Opts the contact in to or out of the listed topics; topics not listed keep their state.
+    ///
+    /// `PATCH /contacts/{contact_id}/topics`
+    ///
+    /// - `contact_id`: ID of a contact, or the contact's email address.
+    /// - `body`: The subscriptions to set.
+    pub fn update_topics(
+        &self,
+        contact_id: impl Into<String>,
+        body: &'a types::UpdateContactTopicsRequest,
+    ) -> UpdateContactTopics<'a> {
+        UpdateContactTopics {
+            client: self.client,
+            contact_id: contact_id.into(),
+            body,
+            options: Default::default(),
+        }
+    }
 }
 
 /// The request of `listContacts` (`GET /contacts`). Set optional parameters with its methods, then `.await` it.
@@ -427,6 +578,621 @@ impl<'a> UpdateContact<'a> {
 
 impl<'a> std::future::IntoFuture for UpdateContact<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `listContactImports` (`GET /contacts/imports`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListContactImports<'a> {
+    client: &'a crate::Client,
+    status: Option<types::ContactImportStatus>,
+    limit: Option<i64>,
+    after: Option<String>,
+    before: Option<String>,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> ListContactImports<'a> {
+    /// Only return imports in this state.
+    pub fn status(mut self, value: types::ContactImportStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+
+    /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    pub fn before(mut self, value: impl Into<String>) -> Self {
+        self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: A page of imports.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::ListContactImportsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec!["contacts".to_string(), "imports".to_string()],
+        );
+        if let Some(value) = &self.status {
+            request.query("status", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after {
+            request.query("after", value);
+        }
+        if let Some(value) = &self.before {
+            request.query("before", value);
+        }
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListContactImports<'a> {
+    type Output = Result<
+        crate::ApiResponse<types::ListContactImportsResponse>,
+        crate::Error,
+    >;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `createContactImport` (`POST /contacts/imports`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateContactImport<'a> {
+    client: &'a crate::Client,
+    body: &'a types::CreateContactImportRequest,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> CreateContactImport<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The import was queued.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::POST,
+            vec!["contacts".to_string(), "imports".to_string()],
+        );
+        let mut form = crate::request::Multipart::new();
+        form.file("file", &self.body.file);
+        if let Some(value) = &self.body.column_map {
+            form.value("column_map", value)?;
+        }
+        if let Some(value) = &self.body.on_conflict {
+            form.value("on_conflict", value)?;
+        }
+        if let Some(value) = &self.body.segments {
+            form.value("segments", value)?;
+        }
+        if let Some(value) = &self.body.topics {
+            form.value("topics", value)?;
+        }
+        request.multipart(form);
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateContactImport<'a> {
+    type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `getContactImport` (`GET /contacts/imports/{import_id}`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetContactImport<'a> {
+    client: &'a crate::Client,
+    import_id: String,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> GetContactImport<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The import.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::ContactImport>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec![
+                "contacts".to_string(), "imports".to_string(), self.import_id.to_string()
+            ],
+        );
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetContactImport<'a> {
+    type Output = Result<crate::ApiResponse<types::ContactImport>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `listContactSegments` (`GET /contacts/{contact_id}/segments`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListContactSegments<'a> {
+    client: &'a crate::Client,
+    contact_id: String,
+    limit: Option<i64>,
+    after: Option<String>,
+    before: Option<String>,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> ListContactSegments<'a> {
+    /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+
+    /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    pub fn before(mut self, value: impl Into<String>) -> Self {
+        self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: A page of segments.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::ListSegmentsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec![
+                "contacts".to_string(), self.contact_id.to_string(), "segments"
+                .to_string()
+            ],
+        );
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after {
+            request.query("after", value);
+        }
+        if let Some(value) = &self.before {
+            request.query("before", value);
+        }
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListContactSegments<'a> {
+    type Output = Result<crate::ApiResponse<types::ListSegmentsResponse>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `addContactToSegment` (`POST /contacts/{contact_id}/segments/{segment_id}`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddContactToSegment<'a> {
+    client: &'a crate::Client,
+    contact_id: String,
+    segment_id: String,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> AddContactToSegment<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The contact is in the segment.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::ContactSegmentMembership>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::POST,
+            vec![
+                "contacts".to_string(), self.contact_id.to_string(), "segments"
+                .to_string(), self.segment_id.to_string()
+            ],
+        );
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for AddContactToSegment<'a> {
+    type Output = Result<
+        crate::ApiResponse<types::ContactSegmentMembership>,
+        crate::Error,
+    >;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `removeContactFromSegment` (`DELETE /contacts/{contact_id}/segments/{segment_id}`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RemoveContactFromSegment<'a> {
+    client: &'a crate::Client,
+    contact_id: String,
+    segment_id: String,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> RemoveContactFromSegment<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The contact is no longer in the segment.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::ApiResponse<types::RemovedContactSegmentMembership>,
+        crate::Error,
+    > {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::DELETE,
+            vec![
+                "contacts".to_string(), self.contact_id.to_string(), "segments"
+                .to_string(), self.segment_id.to_string()
+            ],
+        );
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for RemoveContactFromSegment<'a> {
+    type Output = Result<
+        crate::ApiResponse<types::RemovedContactSegmentMembership>,
+        crate::Error,
+    >;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `listContactTopics` (`GET /contacts/{contact_id}/topics`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListContactTopics<'a> {
+    client: &'a crate::Client,
+    contact_id: String,
+    limit: Option<i64>,
+    after: Option<String>,
+    before: Option<String>,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> ListContactTopics<'a> {
+    /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+
+    /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    pub fn before(mut self, value: impl Into<String>) -> Self {
+        self.before = Some(value.into());
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: A page of topic subscriptions.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::ListContactTopicsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec![
+                "contacts".to_string(), self.contact_id.to_string(), "topics".to_string()
+            ],
+        );
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after {
+            request.query("after", value);
+        }
+        if let Some(value) = &self.before {
+            request.query("before", value);
+        }
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListContactTopics<'a> {
+    type Output = Result<
+        crate::ApiResponse<types::ListContactTopicsResponse>,
+        crate::Error,
+    >;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `updateContactTopics` (`PATCH /contacts/{contact_id}/topics`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateContactTopics<'a> {
+    client: &'a crate::Client,
+    contact_id: String,
+    body: &'a types::UpdateContactTopicsRequest,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> UpdateContactTopics<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The subscriptions were changed.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::UpdateContactTopicsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::PATCH,
+            vec![
+                "contacts".to_string(), self.contact_id.to_string(), "topics".to_string()
+            ],
+        );
+        request.json(self.body, "application/json")?;
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateContactTopics<'a> {
+    type Output = Result<
+        crate::ApiResponse<types::UpdateContactTopicsResponse>,
+        crate::Error,
+    >;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -119,6 +119,54 @@ impl<'a> Domains<'a> {
             options: Default::default(),
         }
     }
+
+    /// Claim a domain registered elsewhere
+    ///
+    /// Starts taking over a domain that another Resend account has verified. The domain is created anew for this team with fresh DKIM keys; publish the TXT record of the answer to prove ownership, then ask for verification. An identical pending claim is answered unchanged with 200.
+    ///
+    /// `POST /domains/claim`
+    ///
+    /// - `body`: The domain to claim and the settings it gets once it moves.
+    pub fn create_claim(
+        &self,
+        body: &'a types::CreateDomainClaimRequest,
+    ) -> CreateDomainClaim<'a> {
+        CreateDomainClaim {
+            client: self.client,
+            body,
+            options: Default::default(),
+        }
+    }
+
+    /// Retrieve a domain claim
+    ///
+    /// Returns the state of a claim: whether its TXT record was found, whether it is blocked and why, and when it expires.
+    ///
+    /// `GET /domains/{domain_id}/claim`
+    ///
+    /// - `domain_id`: ID of the domain a claim created for this team (`domain_id` of the claim).
+    pub fn get_claim(&self, domain_id: impl Into<String>) -> GetDomainClaim<'a> {
+        GetDomainClaim {
+            client: self.client,
+            domain_id: domain_id.into(),
+            options: Default::default(),
+        }
+    }
+
+    /// Verify a domain claim
+    ///
+    /// Starts the DNS check and the transfer of the domain, which run in the background: the claim stays `pending` meanwhile, so poll it. Once it is `completed`, publish the new domains DKIM records and verify the domain as usual.
+    ///
+    /// `POST /domains/{domain_id}/claim/verify`
+    ///
+    /// - `domain_id`: ID of the domain a claim created for this team (`domain_id` of the claim).
+    pub fn verify_claim(&self, domain_id: impl Into<String>) -> VerifyDomainClaim<'a> {
+        VerifyDomainClaim {
+            client: self.client,
+            domain_id: domain_id.into(),
+            options: Default::default(),
+        }
+    }
 }
 
 /// The request of `listDomains` (`GET /domains`). Set optional parameters with its methods, then `.await` it.
@@ -487,6 +535,184 @@ impl<'a> VerifyDomain<'a> {
 
 impl<'a> std::future::IntoFuture for VerifyDomain<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `createDomainClaim` (`POST /domains/claim`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateDomainClaim<'a> {
+    client: &'a crate::Client,
+    body: &'a types::CreateDomainClaimRequest,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> CreateDomainClaim<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: An identical claim was already pending and is returned as it is.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::POST,
+            vec!["domains".to_string(), "claim".to_string()],
+        );
+        request.json(self.body, "application/json")?;
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateDomainClaim<'a> {
+    type Output = Result<crate::ApiResponse<types::DomainClaim>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `getDomainClaim` (`GET /domains/{domain_id}/claim`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDomainClaim<'a> {
+    client: &'a crate::Client,
+    domain_id: String,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> GetDomainClaim<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The claim.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec!["domains".to_string(), self.domain_id.to_string(), "claim".to_string()],
+        );
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainClaim<'a> {
+    type Output = Result<crate::ApiResponse<types::DomainClaim>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `verifyDomainClaim` (`POST /domains/{domain_id}/claim/verify`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VerifyDomainClaim<'a> {
+    client: &'a crate::Client,
+    domain_id: String,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> VerifyDomainClaim<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The claim after the check.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::POST,
+            vec![
+                "domains".to_string(), self.domain_id.to_string(), "claim".to_string(),
+                "verify".to_string()
+            ],
+        );
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for VerifyDomainClaim<'a> {
+    type Output = Result<crate::ApiResponse<types::DomainClaim>, crate::Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -70,6 +70,7 @@ impl<'a> Emails<'a> {
             client: self.client,
             body,
             idempotency_key: None,
+            x_batch_validation: None,
             options: Default::default(),
         }
     }
@@ -163,6 +164,48 @@ impl<'a> Emails<'a> {
             client: self.client,
             email_id: email_id.into(),
             attachment_id: attachment_id.into(),
+            options: Default::default(),
+        }
+    }
+
+    /// Share a sent email
+    ///
+    /// Creates a link that lets anyone holding it view the email without an API key. The link expires after the requested time, 48 hours at most.
+    ///
+    /// `POST /emails/{email_id}/share`
+    ///
+    /// - `email_id`: ID of a sent email.
+    /// - `body`: How long the link stays valid.
+    pub fn share(
+        &self,
+        email_id: impl Into<String>,
+        body: &'a types::ShareEmailRequest,
+    ) -> ShareEmail<'a> {
+        ShareEmail {
+            client: self.client,
+            email_id: email_id.into(),
+            body,
+            options: Default::default(),
+        }
+    }
+
+    /// Email metrics
+    ///
+    /// Counts and rates of delivery events (sent, delivered, opened, clicked, bounced and so on) over a period, in total and, when dimensions are requested, broken down by period, domain, email or broadcast. Without dates the range is the last six days up to now.
+    ///
+    /// `GET /emails/metrics`
+    pub fn get_metrics(&self) -> GetEmailMetrics<'a> {
+        GetEmailMetrics {
+            client: self.client,
+            start_date: None,
+            end_date: None,
+            timezone: None,
+            granularity: None,
+            metrics: None,
+            dimensions: None,
+            domain_id: None,
+            email_id: None,
+            broadcast_id: None,
             options: Default::default(),
         }
     }
@@ -334,6 +377,7 @@ pub struct SendBatchEmails<'a> {
     client: &'a crate::Client,
     body: &'a types::SendBatchEmailsRequest,
     idempotency_key: Option<String>,
+    x_batch_validation: Option<types::BatchValidationMode>,
     options: crate::request::CallOptions,
 }
 
@@ -343,6 +387,12 @@ impl<'a> SendBatchEmails<'a> {
     /// When it is not set, the client makes up a key for the call and keeps it across retries, so that a retried request is not acted on twice.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// `strict` (the default) rejects the whole batch when one email is invalid and sends nothing; `permissive` sends the valid emails and lists the invalid ones in `errors`.
+    pub fn x_batch_validation(mut self, value: types::BatchValidationMode) -> Self {
+        self.x_batch_validation = Some(value);
         self
     }
 
@@ -379,6 +429,9 @@ impl<'a> SendBatchEmails<'a> {
         );
         if let Some(value) = &self.idempotency_key {
             request.header("idempotency-key", value);
+        }
+        if let Some(value) = &self.x_batch_validation {
+            request.header("x-batch-validation", value);
         }
         request.json(self.body, "application/json")?;
         request.idempotency_header("idempotency-key");
@@ -722,6 +775,213 @@ impl<'a> GetEmailAttachment<'a> {
 
 impl<'a> std::future::IntoFuture for GetEmailAttachment<'a> {
     type Output = Result<crate::ApiResponse<types::EmailAttachment>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `shareEmail` (`POST /emails/{email_id}/share`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ShareEmail<'a> {
+    client: &'a crate::Client,
+    email_id: String,
+    body: &'a types::ShareEmailRequest,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> ShareEmail<'a> {
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The link was created.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::SharedEmailLink>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::POST,
+            vec!["emails".to_string(), self.email_id.to_string(), "share".to_string()],
+        );
+        request.json(self.body, "application/json")?;
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ShareEmail<'a> {
+    type Output = Result<crate::ApiResponse<types::SharedEmailLink>, crate::Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of `getEmailMetrics` (`GET /emails/metrics`). Set optional parameters with its methods, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetEmailMetrics<'a> {
+    client: &'a crate::Client,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    timezone: Option<String>,
+    granularity: Option<types::MetricsGranularity>,
+    metrics: Option<Vec<types::EmailMetricName>>,
+    dimensions: Option<Vec<types::MetricsDimension>>,
+    domain_id: Option<Vec<String>>,
+    email_id: Option<Vec<String>>,
+    broadcast_id: Option<Vec<String>>,
+    options: crate::request::CallOptions,
+}
+
+impl<'a> GetEmailMetrics<'a> {
+    /// First moment of the range, as an ISO 8601 date or date-time, not after `end_date`. Defaults to six days before `end_date`.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Last moment of the range, as an ISO 8601 date or date-time; a future value means now. Defaults to now.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// IANA time zone, such as `Europe/Berlin`, in which periods start and end when `period` is a dimension. Defaults to `UTC`.
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Some(value.into());
+        self
+    }
+
+    /// Length of one period when `period` is a dimension (at most 10,000 periods per range). Defaults to `daily`.
+    pub fn granularity(mut self, value: types::MetricsGranularity) -> Self {
+        self.granularity = Some(value);
+        self
+    }
+
+    /// Metrics to compute; all of them when omitted.
+    pub fn metrics(mut self, value: Vec<types::EmailMetricName>) -> Self {
+        self.metrics = Some(value);
+        self
+    }
+
+    /// How to break the figures down. Without dimensions only `totals` is filled. `email` and `broadcast` exclude each other.
+    pub fn dimensions(mut self, value: Vec<types::MetricsDimension>) -> Self {
+        self.dimensions = Some(value);
+        self
+    }
+
+    /// Only count emails sent from these domains (at most 100 IDs).
+    pub fn domain_id(mut self, value: Vec<String>) -> Self {
+        self.domain_id = Some(value);
+        self
+    }
+
+    /// Only count these emails (at most 100 IDs); not together with `broadcast_id` or the `broadcast` dimension.
+    pub fn email_id(mut self, value: Vec<String>) -> Self {
+        self.email_id = Some(value);
+        self
+    }
+
+    /// Only count emails of these broadcasts (at most 100 IDs); not together with `email_id` or the `email` dimension.
+    pub fn broadcast_id(mut self, value: Vec<String>) -> Self {
+        self.broadcast_id = Some(value);
+        self
+    }
+
+    /// Retries after the first attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Time allowed for each attempt, for this call only (the client's setting
+    /// otherwise).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this call may go on trying from its first attempt, waits for the rate
+    /// limit included, for this call only (the client's setting otherwise).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the request. Awaiting the builder does the same.
+    ///
+    /// On success: The metrics for the period.
+    pub async fn send(
+        self,
+    ) -> Result<crate::ApiResponse<types::EmailMetrics>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec!["emails".to_string(), "metrics".to_string()],
+        );
+        if let Some(value) = &self.start_date {
+            request.query("start_date", value);
+        }
+        if let Some(value) = &self.end_date {
+            request.query("end_date", value);
+        }
+        if let Some(value) = &self.timezone {
+            request.query("timezone", value);
+        }
+        if let Some(value) = &self.granularity {
+            request.query("granularity", value);
+        }
+        if let Some(value) = &self.metrics {
+            request.query_list("metrics", value, false);
+        }
+        if let Some(value) = &self.dimensions {
+            request.query_list("dimensions", value, false);
+        }
+        if let Some(value) = &self.domain_id {
+            request.query_list("domain_id", value, false);
+        }
+        if let Some(value) = &self.email_id {
+            request.query_list("email_id", value, false);
+        }
+        if let Some(value) = &self.broadcast_id {
+            request.query_list("broadcast_id", value, false);
+        }
+        request.options = self.options;
+        self.client.execute(request).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetEmailMetrics<'a> {
+    type Output = Result<crate::ApiResponse<types::EmailMetrics>, crate::Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -21,6 +21,9 @@
 //! **Errors.** Failures return a JSON body with `statusCode`, `message` and a machine-readable
 //! `name` (see `ErrorCode`).
 //!
+//! **Audiences.** The older audience endpoints (`/audiences`) and the `audience_id` fields are
+//! deprecated in favour of segments and are not described here; use `/segments` and `segment_id`.
+//!
 //! **Pagination.** List endpoints take `limit`, `after` and `before` and return `{object: list,
 //! has_more, data}`.
 //!
@@ -53,11 +56,20 @@ mod shared_limit;
 pub mod spec;
 pub mod types;
 pub mod api_keys;
+pub mod automations;
 pub mod broadcasts;
+pub mod contact_properties;
 pub mod contacts;
 pub mod domains;
 pub mod emails;
+pub mod events;
+pub mod logs;
+pub mod oauth_grants;
+pub mod received_emails;
 pub mod segments;
+pub mod suppressions;
+pub mod templates;
+pub mod topics;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder, Server};

@@ -3,6 +3,21 @@
 //! The types of request and response bodies and parameters, one per schema of the spec.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
+/// Addresses to suppress.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AddSuppressionsRequest {
+    /// Between 1 and 100 addresses.
+    pub emails: Vec<String>,
+}
+
+/// The suppressions that were created.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AddSuppressionsResponse {
+    /// One entry per address, in request order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ObjectReference>>,
+}
+
 /// An API key of the team, without its secret.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiKey {
@@ -143,6 +158,524 @@ impl<'de> serde::Deserialize<'de> for AttachmentDisposition {
     }
 }
 
+/// An automation with its steps and connections.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Automation {
+    /// Always `automation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the automation.
+    pub id: String,
+    /// Name of the automation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether an automation starts runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AutomationStatus>,
+    /// When the automation was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the automation last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// The steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<AutomationStep>>,
+    /// The edges between the steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<Vec<AutomationConnection>>,
+}
+
+/// An edge from one step of an automation to the next.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AutomationConnection {
+    /// Key of the step the edge leaves.
+    pub from: String,
+    /// Key of the step the edge enters.
+    pub to: String,
+    /// When a connection is followed: always (`default`), on either outcome of a condition, when a wait times out, or when the awaited event arrives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AutomationConnectionType>,
+}
+
+/// When a connection is followed: always (`default`), on either outcome of a condition, when a wait times out, or when the awaited event arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutomationConnectionType {
+    /// `default`
+    Default,
+    /// `condition_met`
+    ConditionMet,
+    /// `condition_not_met`
+    ConditionNotMet,
+    /// `timeout`
+    Timeout,
+    /// `event_received`
+    EventReceived,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl AutomationConnectionType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::ConditionMet => "condition_met",
+            Self::ConditionNotMet => "condition_not_met",
+            Self::Timeout => "timeout",
+            Self::EventReceived => "event_received",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for AutomationConnectionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "condition_met" => Self::ConditionMet,
+            "condition_not_met" => Self::ConditionNotMet,
+            "timeout" => Self::Timeout,
+            "event_received" => Self::EventReceived,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for AutomationConnectionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AutomationConnectionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutomationConnectionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// One run of an automation with each of its steps.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AutomationRun {
+    /// ID of the run.
+    pub id: String,
+    /// State of one run of an automation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AutomationRunStatus>,
+    /// When the run started; null if it has not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// When the run finished; null if it has not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// When the run was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Always `automation_run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// The steps of the run, in the order they were reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<AutomationRunStep>>,
+}
+
+/// State of one run of an automation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutomationRunStatus {
+    /// `running`
+    Running,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// `cancelled`
+    Cancelled,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl AutomationRunStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for AutomationRunStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for AutomationRunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AutomationRunStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutomationRunStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// What one step did in a run.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AutomationRunStep {
+    /// Key of the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// What a step of an automation does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AutomationStepType>,
+    /// State of the step in this run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When the step started; null if it has not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// When the step finished; null if it has not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// What the step produced, such as the ID of the email it sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// What went wrong, when the step failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// When the step was scheduled in this run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+/// One run of an automation, as listed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AutomationRunSummary {
+    /// ID of the run.
+    pub id: String,
+    /// State of one run of an automation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AutomationRunStatus>,
+    /// When the run started; null if it has not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// When the run finished; null if it has not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// When the run was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+/// Whether an automation starts runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutomationStatus {
+    /// `enabled`
+    Enabled,
+    /// `disabled`
+    Disabled,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl AutomationStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for AutomationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for AutomationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AutomationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutomationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// One step of an automation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AutomationStep {
+    /// Name of the step, unique in the automation; connections refer to it.
+    pub key: String,
+    /// What a step of an automation does.
+    pub r#type: AutomationStepType,
+    /// Settings of the step; which ones depend on its type (the template of a `send_email` step, the duration of a `delay`...).
+    pub config: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// What a step of an automation does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AutomationStepType {
+    /// `trigger`
+    Trigger,
+    /// `send_email`
+    SendEmail,
+    /// `delay`
+    Delay,
+    /// `wait_for_event`
+    WaitForEvent,
+    /// `condition`
+    Condition,
+    /// `contact_update`
+    ContactUpdate,
+    /// `contact_delete`
+    ContactDelete,
+    /// `add_to_segment`
+    AddToSegment,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl AutomationStepType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Trigger => "trigger",
+            Self::SendEmail => "send_email",
+            Self::Delay => "delay",
+            Self::WaitForEvent => "wait_for_event",
+            Self::Condition => "condition",
+            Self::ContactUpdate => "contact_update",
+            Self::ContactDelete => "contact_delete",
+            Self::AddToSegment => "add_to_segment",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for AutomationStepType {
+    fn from(value: &str) -> Self {
+        match value {
+            "trigger" => Self::Trigger,
+            "send_email" => Self::SendEmail,
+            "delay" => Self::Delay,
+            "wait_for_event" => Self::WaitForEvent,
+            "condition" => Self::Condition,
+            "contact_update" => Self::ContactUpdate,
+            "contact_delete" => Self::ContactDelete,
+            "add_to_segment" => Self::AddToSegment,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for AutomationStepType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AutomationStepType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutomationStepType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// An automation as listed, without its steps.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AutomationSummary {
+    /// ID of the automation.
+    pub id: String,
+    /// Name of the automation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether an automation starts runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AutomationStatus>,
+    /// When the automation was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the automation last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// An email of a permissive batch that was not sent.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BatchEmailError {
+    /// Position of the email in the request array, counting from 0.
+    pub index: i64,
+    /// Why the email was refused.
+    pub message: String,
+}
+
+/// How a batch send treats invalid emails.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BatchValidationMode {
+    /// `strict`
+    Strict,
+    /// `permissive`
+    Permissive,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl BatchValidationMode {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Strict => "strict",
+            Self::Permissive => "permissive",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BatchValidationMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "strict" => Self::Strict,
+            "permissive" => Self::Permissive,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchValidationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BatchValidationMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BatchValidationMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Kind of bounce: `permanent` (the address will not accept mail), `transient` (try again later) or `undetermined`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BounceType {
+    /// `permanent`
+    Permanent,
+    /// `transient`
+    Transient,
+    /// `undetermined`
+    Undetermined,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl BounceType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Permanent => "permanent",
+            Self::Transient => "transient",
+            Self::Undetermined => "undetermined",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BounceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "permanent" => Self::Permanent,
+            "transient" => Self::Transient,
+            "undetermined" => Self::Undetermined,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for BounceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BounceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BounceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// A broadcast of the team. Listing results omit the content fields (`from`, `subject`, bodies).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Broadcast {
@@ -188,6 +721,121 @@ pub struct Broadcast {
     /// Topic the broadcast is scoped to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
+}
+
+/// A link of a broadcast and how often it was clicked.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BroadcastClickedLink {
+    /// ID of the link.
+    pub id: String,
+    /// The link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// All clicks on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clicks: Option<i64>,
+    /// Recipients who clicked it at least once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique_clicks: Option<i64>,
+}
+
+/// A recipient of a broadcast for which the requested event was recorded.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BroadcastRecipient {
+    /// ID of this entry.
+    pub id: String,
+    /// The contact, if the recipient still is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// Address of the recipient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// How often the event was recorded for the recipient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Kind of bounce: `permanent` (the address will not accept mail), `transient` (try again later) or `undetermined`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounce_type: Option<BounceType>,
+    /// Links the recipient clicked, when the event is `clicked`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clicked_links: Option<Vec<LinkClicks>>,
+}
+
+/// A delivery event recorded for a recipient of a broadcast.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BroadcastRecipientEvent {
+    /// `sent`
+    Sent,
+    /// `delivered`
+    Delivered,
+    /// `opened`
+    Opened,
+    /// `clicked`
+    Clicked,
+    /// `bounced`
+    Bounced,
+    /// `complained`
+    Complained,
+    /// `unsubscribed`
+    Unsubscribed,
+    /// `suppressed`
+    Suppressed,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl BroadcastRecipientEvent {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Opened => "opened",
+            Self::Clicked => "clicked",
+            Self::Bounced => "bounced",
+            Self::Complained => "complained",
+            Self::Unsubscribed => "unsubscribed",
+            Self::Suppressed => "suppressed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BroadcastRecipientEvent {
+    fn from(value: &str) -> Self {
+        match value {
+            "sent" => Self::Sent,
+            "delivered" => Self::Delivered,
+            "opened" => Self::Opened,
+            "clicked" => Self::Clicked,
+            "bounced" => Self::Bounced,
+            "complained" => Self::Complained,
+            "unsubscribed" => Self::Unsubscribed,
+            "suppressed" => Self::Suppressed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for BroadcastRecipientEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BroadcastRecipientEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BroadcastRecipientEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 
 /// Whether a domain capability is switched on.
@@ -263,6 +911,201 @@ pub struct Contact {
     pub created_at: String,
     /// True when the contact opted out of all broadcasts.
     pub unsubscribed: bool,
+    /// The contact's values of custom contact properties, keyed by property key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<std::collections::BTreeMap<String, ScalarValue>>,
+}
+
+/// An import of contacts from a CSV file.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ContactImport {
+    /// Always `contact_import`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the import.
+    pub id: String,
+    /// Progress of a contact import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ContactImportStatus>,
+    /// When the import was started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the import finished; null until it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// Rows of an import by outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<ContactImportCounts>,
+}
+
+/// Rows of an import by outcome.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ContactImportCounts {
+    /// Rows in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Rows that became new contacts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
+    /// Rows that updated an existing contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<i64>,
+    /// Rows left alone because the contact existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<i64>,
+    /// Rows that could not be imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i64>,
+}
+
+/// Progress of a contact import.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContactImportStatus {
+    /// `queued`
+    Queued,
+    /// `in_progress`
+    InProgress,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl ContactImportStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ContactImportStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "queued" => Self::Queued,
+            "in_progress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for ContactImportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ContactImportStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactImportStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// A custom property defined for the team's contacts.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ContactProperty {
+    /// Always `contact_property`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the property.
+    pub id: String,
+    /// Name of the property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Type of the values a contact property holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ContactPropertyType>,
+    /// A value that is either text or a number; the API keeps the JSON type it was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_value: Option<ScalarValue>,
+    /// When the property was defined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+/// Type of the values a contact property holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContactPropertyType {
+    /// `string`
+    String,
+    /// `number`
+    Number,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl ContactPropertyType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ContactPropertyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "number" => Self::Number,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for ContactPropertyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ContactPropertyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactPropertyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// A contact's membership of a segment.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ContactSegmentMembership {
+    /// Always `contact_segment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// ID of the segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_id: Option<String>,
 }
 
 /// Subscription of a contact to one topic.
@@ -272,6 +1115,22 @@ pub struct ContactTopic {
     pub id: String,
     /// Subscription state of a contact for a topic.
     pub subscription: TopicSubscription,
+}
+
+/// A topic with a contact's subscription to it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ContactTopicSubscription {
+    /// ID of the topic.
+    pub id: String,
+    /// Name of the topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Subscription state of a contact for a topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<TopicSubscription>,
 }
 
 /// An API key to create.
@@ -297,6 +1156,20 @@ pub struct CreateApiKeyResponse {
     pub id: String,
     /// The secret key itself, starting with `re_`.
     pub token: String,
+}
+
+/// An automation to create.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateAutomationRequest {
+    /// Name of the automation.
+    pub name: String,
+    /// Whether an automation starts runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AutomationStatus>,
+    /// The steps, one of them the trigger.
+    pub steps: Vec<AutomationStep>,
+    /// The edges between the steps.
+    pub connections: Vec<AutomationConnection>,
 }
 
 /// A broadcast (one email sent to every contact of a segment) to create, as a draft or for immediate or scheduled sending.
@@ -334,6 +1207,37 @@ pub struct CreateBroadcastRequest {
     pub scheduled_at: Option<String>,
 }
 
+/// A CSV file of contacts with instructions for reading it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateContactImportRequest {
+    /// The CSV file, at most 50 MB.
+    pub file: crate::File,
+    /// JSON text mapping contact fields (`email`, `first_name`, `last_name`, `unsubscribed`) and, under `properties`, custom property keys to CSV column names; a custom property may also name its `type` (`string`, `number` or `boolean`, default `string`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_map: Option<String>,
+    /// What an import does with a row whose address is already a contact: `skip` leaves the contact alone, `upsert` updates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_conflict: Option<ImportConflictMode>,
+    /// JSON text listing the segments (objects with an `id`) to add every imported contact to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<String>,
+    /// JSON text listing topic subscriptions (objects with `id` and `subscription`, `opt_in` or `opt_out`) to give every imported contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<String>,
+}
+
+/// A custom contact property to define.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateContactPropertyRequest {
+    /// Name of the property, used as the key in a contact's `properties`.
+    pub key: String,
+    /// Type of the values a contact property holds.
+    pub r#type: ContactPropertyType,
+    /// A value that is either text or a number; the API keeps the JSON type it was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_value: Option<ScalarValue>,
+}
+
 /// A contact to add to the team's contact list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateContactRequest {
@@ -348,15 +1252,37 @@ pub struct CreateContactRequest {
     /// When true, the contact receives no broadcasts at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
-    /// Values for custom contact properties, keyed by property key. Values are sent as strings; the property must already be defined for the team.
+    /// Values for custom contact properties, keyed by property key. A value is a string or a number, after the property's type; the property must already be defined for the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
+    pub properties: Option<std::collections::BTreeMap<String, ScalarValue>>,
     /// Segments to place the new contact in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// Initial topic subscriptions of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<ContactTopic>>,
+}
+
+/// A domain to claim, with the settings it gets in this team.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateDomainClaimRequest {
+    /// The domain name.
+    pub name: String,
+    /// AWS region a domain sends from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+    /// Subdomain for the Return-Path address; `send` when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_return_path: Option<String>,
+    /// Track opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_tracking: Option<bool>,
+    /// Track clicks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub click_tracking: Option<bool>,
+    /// Subdomain to serve click and open tracking from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_subdomain: Option<String>,
 }
 
 /// A domain to register.
@@ -387,11 +1313,73 @@ pub struct CreateDomainRequest {
     pub tracking_subdomain: Option<String>,
 }
 
+/// An event to define.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateEventRequest {
+    /// Name of the event; it may not start with `resend:`.
+    pub name: String,
+    /// The fields an event's payload carries: a flat map from field name to type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<EventSchema>,
+}
+
 /// A segment (named group of contacts) to create.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSegmentRequest {
     /// Name of the segment.
     pub name: String,
+    /// Conditions on contact fields and properties that decide which contacts belong to the segment; without it, contacts are added to the segment one by one. The API does not publish the grammar of these conditions, so they are free-form JSON here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// An address to suppress.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateSuppressionRequest {
+    /// The address.
+    pub email: String,
+}
+
+/// A template to create as a draft.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateTemplateRequest {
+    /// Name of the template.
+    pub name: String,
+    /// Alternative identifier, usable wherever the ID is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// Default sender; an email sent with the template may override it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Default subject line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Default reply-to addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Vec<String>>,
+    /// HTML body; variables appear as triple-brace placeholders such as `{{{FIRST_NAME}}}`.
+    pub html: String,
+    /// Plain-text body; derived from `html` when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Variables the template uses, each with its type and optional fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Vec<TemplateVariableInput>>,
+}
+
+/// A topic to create.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateTopicRequest {
+    /// Name of the topic, shown to contacts.
+    pub name: String,
+    /// Subscription state of a contact for a topic.
+    pub default_subscription: TopicSubscription,
+    /// What emails of this topic are about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether contacts see the topic on their subscription preferences page (`public`) or not (`private`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<TopicVisibility>,
 }
 
 /// A webhook endpoint to register.
@@ -532,6 +1520,243 @@ pub struct DomainCapabilities {
     /// Whether a domain capability is switched on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving: Option<CapabilityState>,
+}
+
+/// A request to move a domain from another account to this team.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DomainClaim {
+    /// Always `domain_claim`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the claim.
+    pub id: String,
+    /// The claimed domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// State of a domain claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DomainClaimStatus>,
+    /// ID of the domain created for this team by the claim, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
+    /// Region the domain will send from; null until it is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+    /// The DNS TXT record that proves the claimant controls the domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<DomainClaimRecord>,
+    /// Why the claim is blocked; null when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_reason: Option<DomainClaimBlockedReason>,
+    /// Why the claim failed; null unless it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    /// When the claim was opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When a pending claim lapses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// Why a claim cannot go on for now.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainClaimBlockedReason {
+    /// `grace_period`
+    GracePeriod,
+    /// `recent_owner_activity`
+    RecentOwnerActivity,
+    /// `pending_scheduled_emails`
+    PendingScheduledEmails,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainClaimBlockedReason {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GracePeriod => "grace_period",
+            Self::RecentOwnerActivity => "recent_owner_activity",
+            Self::PendingScheduledEmails => "pending_scheduled_emails",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainClaimBlockedReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "grace_period" => Self::GracePeriod,
+            "recent_owner_activity" => Self::RecentOwnerActivity,
+            "pending_scheduled_emails" => Self::PendingScheduledEmails,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainClaimBlockedReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainClaimBlockedReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainClaimBlockedReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The DNS TXT record that proves the claimant controls the domain.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DomainClaimRecord {
+    /// The record type, always `TXT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DomainClaimRecordType>,
+    /// Host name of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Content of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Suggested time to live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<String>,
+}
+
+/// The record type, always `TXT`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainClaimRecordType {
+    /// `TXT`
+    Txt,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainClaimRecordType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Txt => "TXT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainClaimRecordType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TXT" => Self::Txt,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainClaimRecordType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainClaimRecordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainClaimRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// State of a domain claim.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainClaimStatus {
+    /// `pending`
+    Pending,
+    /// `verified`
+    Verified,
+    /// `completed`
+    Completed,
+    /// `blocked`
+    Blocked,
+    /// `expired`
+    Expired,
+    /// `superseded`
+    Superseded,
+    /// `canceled`
+    Canceled,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainClaimStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Verified => "verified",
+            Self::Completed => "completed",
+            Self::Blocked => "blocked",
+            Self::Expired => "expired",
+            Self::Superseded => "superseded",
+            Self::Canceled => "canceled",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainClaimStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "verified" => Self::Verified,
+            "completed" => Self::Completed,
+            "blocked" => Self::Blocked,
+            "expired" => Self::Expired,
+            "superseded" => Self::Superseded,
+            "canceled" => Self::Canceled,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainClaimStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainClaimStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainClaimStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 
 /// A DNS record that must exist in the domain's zone for verification to succeed.
@@ -804,7 +2029,7 @@ pub struct Email {
     pub tags: Option<Vec<Tag>>,
 }
 
-/// Metadata of one attachment of a sent email, with a short-lived link to download it.
+/// Metadata of one attachment of a sent or received email, with a short-lived link to download it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EmailAttachment {
     /// Always `attachment`.
@@ -928,14 +2153,202 @@ impl<'de> serde::Deserialize<'de> for EmailEvent {
     }
 }
 
+/// A count of delivery events, or a rate derived from such counts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailMetricName {
+    /// `received`
+    Received,
+    /// `delivered`
+    Delivered,
+    /// `complained`
+    Complained,
+    /// `suppressed`
+    Suppressed,
+    /// `bounced`
+    Bounced,
+    /// `bounced_transient`
+    BouncedTransient,
+    /// `bounced_permanent`
+    BouncedPermanent,
+    /// `bounced_undetermined`
+    BouncedUndetermined,
+    /// `opened`
+    Opened,
+    /// `clicked`
+    Clicked,
+    /// `unsubscribed`
+    Unsubscribed,
+    /// `delivery_delayed`
+    DeliveryDelayed,
+    /// `failed`
+    Failed,
+    /// `sent`
+    Sent,
+    /// `unique_opened`
+    UniqueOpened,
+    /// `unique_clicked`
+    UniqueClicked,
+    /// `delivery_rate`
+    DeliveryRate,
+    /// `open_rate`
+    OpenRate,
+    /// `click_rate`
+    ClickRate,
+    /// `bounce_rate`
+    BounceRate,
+    /// `complaint_rate`
+    ComplaintRate,
+    /// `unsubscribe_rate`
+    UnsubscribeRate,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailMetricName {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Received => "received",
+            Self::Delivered => "delivered",
+            Self::Complained => "complained",
+            Self::Suppressed => "suppressed",
+            Self::Bounced => "bounced",
+            Self::BouncedTransient => "bounced_transient",
+            Self::BouncedPermanent => "bounced_permanent",
+            Self::BouncedUndetermined => "bounced_undetermined",
+            Self::Opened => "opened",
+            Self::Clicked => "clicked",
+            Self::Unsubscribed => "unsubscribed",
+            Self::DeliveryDelayed => "delivery_delayed",
+            Self::Failed => "failed",
+            Self::Sent => "sent",
+            Self::UniqueOpened => "unique_opened",
+            Self::UniqueClicked => "unique_clicked",
+            Self::DeliveryRate => "delivery_rate",
+            Self::OpenRate => "open_rate",
+            Self::ClickRate => "click_rate",
+            Self::BounceRate => "bounce_rate",
+            Self::ComplaintRate => "complaint_rate",
+            Self::UnsubscribeRate => "unsubscribe_rate",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailMetricName {
+    fn from(value: &str) -> Self {
+        match value {
+            "received" => Self::Received,
+            "delivered" => Self::Delivered,
+            "complained" => Self::Complained,
+            "suppressed" => Self::Suppressed,
+            "bounced" => Self::Bounced,
+            "bounced_transient" => Self::BouncedTransient,
+            "bounced_permanent" => Self::BouncedPermanent,
+            "bounced_undetermined" => Self::BouncedUndetermined,
+            "opened" => Self::Opened,
+            "clicked" => Self::Clicked,
+            "unsubscribed" => Self::Unsubscribed,
+            "delivery_delayed" => Self::DeliveryDelayed,
+            "failed" => Self::Failed,
+            "sent" => Self::Sent,
+            "unique_opened" => Self::UniqueOpened,
+            "unique_clicked" => Self::UniqueClicked,
+            "delivery_rate" => Self::DeliveryRate,
+            "open_rate" => Self::OpenRate,
+            "click_rate" => Self::ClickRate,
+            "bounce_rate" => Self::BounceRate,
+            "complaint_rate" => Self::ComplaintRate,
+            "unsubscribe_rate" => Self::UnsubscribeRate,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailMetricName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailMetricName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailMetricName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Email metrics of a date range.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmailMetrics {
+    /// Always `metrics`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// Start of the range that was counted (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// End of the range that was counted (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Names of the metrics computed, as given in the request or all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<String>>,
+    /// The dimensions of the breakdown in `data`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<MetricsDimension>>,
+    /// Length of one period of a metrics breakdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granularity: Option<MetricsGranularity>,
+    /// Each metric over the whole range, keyed by metric name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<std::collections::BTreeMap<String, f64>>,
+    /// One row per combination of dimension values; empty without dimensions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<EmailMetricsRow>>,
+}
+
+/// One row of a metrics breakdown: the values of the requested dimensions, then each requested metric keyed by its name.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmailMetricsRow {
+    /// Start of the period, when `period` is a dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Sending domain, when `domain` is a dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
+    /// Name of that domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// Email, when `email` is a dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_id: Option<String>,
+    /// Broadcast, when `broadcast` is a dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_id: Option<String>,
+    /// Name of that broadcast.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_name: Option<String>,
+    /// Properties other than those above (the schema's `additionalProperties`).
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, f64>,
+}
+
 /// Selects a published template to render the email from. When a template is used the request must not also carry `html` or `text`; `from`, `subject` and `reply_to` in the request override the template's defaults.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EmailTemplateRef {
     /// ID or alias of a published template.
     pub id: String,
-    /// Values for the template's variables, keyed by variable name. Every variable used by the template without a fallback must be supplied. Values are given as strings here (at most 2,000 characters each); the API also accepts JSON numbers.
+    /// Values for the template's variables, keyed by variable name. Every variable used by the template without a fallback must be supplied. A value is a string (at most 2,000 characters) or a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variables: Option<std::collections::BTreeMap<String, String>>,
+    pub variables: Option<std::collections::BTreeMap<String, ScalarValue>>,
 }
 
 /// Body of every error response produced by the API itself. Intermediaries in front of the API (load balancers, CDNs) may instead return an HTML page or an empty body, so clients must cope with error responses that do not match this schema.
@@ -1083,6 +2496,225 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
     }
 }
 
+/// A named event that the application sends and automations react to.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    /// Always `event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the event.
+    pub id: String,
+    /// Name of the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields of the payload with their types; null when the event declares none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<std::collections::BTreeMap<String, EventFieldType>>,
+    /// When the event was defined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the event last changed; null if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// Type of one field of an event's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventFieldType {
+    /// `string`
+    String,
+    /// `number`
+    Number,
+    /// `boolean`
+    Boolean,
+    /// `date`
+    Date,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EventFieldType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EventFieldType {
+    fn from(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "date" => Self::Date,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EventFieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EventFieldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventFieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The fields an event's payload carries: a flat map from field name to type.
+pub type EventSchema = std::collections::BTreeMap<String, EventFieldType>;
+
+/// HTTP method of a logged request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// `OPTIONS`
+    Options,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl HttpMethod {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Patch => "PATCH",
+            Self::Options => "OPTIONS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for HttpMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "PATCH" => Self::Patch,
+            "OPTIONS" => Self::Options,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for HttpMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HttpMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// What an import does with a row whose address is already a contact: `skip` leaves the contact alone, `upsert` updates it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ImportConflictMode {
+    /// `upsert`
+    Upsert,
+    /// `skip`
+    Skip,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl ImportConflictMode {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Upsert => "upsert",
+            Self::Skip => "skip",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ImportConflictMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "upsert" => Self::Upsert,
+            "skip" => Self::Skip,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportConflictMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ImportConflictMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportConflictMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Clicks of one recipient on one link.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LinkClicks {
+    /// The link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// How often the recipient clicked it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clicks: Option<i64>,
+}
+
 /// One page of the team's API keys.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListApiKeysResponse {
@@ -1095,6 +2727,54 @@ pub struct ListApiKeysResponse {
     pub data: Vec<ApiKey>,
 }
 
+/// One page of runs of an automation.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListAutomationRunsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Runs on this page.
+    pub data: Vec<AutomationRunSummary>,
+}
+
+/// One page of automations.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListAutomationsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Automations on this page.
+    pub data: Vec<AutomationSummary>,
+}
+
+/// One page of the clicked links of a broadcast.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListBroadcastClickedLinksResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Links on this page.
+    pub data: Vec<BroadcastClickedLink>,
+}
+
+/// One page of recipients of a broadcast.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListBroadcastRecipientsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Recipients on this page.
+    pub data: Vec<BroadcastRecipient>,
+}
+
 /// One page of the team's broadcasts.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListBroadcastsResponse {
@@ -1105,6 +2785,42 @@ pub struct ListBroadcastsResponse {
     pub has_more: Option<bool>,
     /// Broadcasts on this page.
     pub data: Vec<Broadcast>,
+}
+
+/// One page of contact imports.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListContactImportsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Imports on this page.
+    pub data: Vec<ContactImport>,
+}
+
+/// One page of contact properties.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListContactPropertiesResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Properties on this page.
+    pub data: Vec<ContactProperty>,
+}
+
+/// One page of a contact's topic subscriptions.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListContactTopicsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Subscriptions on this page.
+    pub data: Vec<ContactTopicSubscription>,
 }
 
 /// One page of contacts.
@@ -1131,7 +2847,7 @@ pub struct ListDomainsResponse {
     pub data: Vec<Domain>,
 }
 
-/// One page of a sent email's attachments.
+/// One page of the attachments of a sent or received email.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListEmailAttachmentsResponse {
     /// Always `list` for paginated collections.
@@ -1155,6 +2871,54 @@ pub struct ListEmailsResponse {
     pub data: Vec<Email>,
 }
 
+/// One page of event definitions.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListEventsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Events on this page.
+    pub data: Vec<Event>,
+}
+
+/// One page of API request logs.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListLogsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Log entries on this page.
+    pub data: Vec<LogSummary>,
+}
+
+/// One page of OAuth grants.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListOAuthGrantsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Grants on this page.
+    pub data: Vec<OAuthGrant>,
+}
+
+/// One page of received emails, newest first.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListReceivedEmailsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Received emails on this page.
+    pub data: Vec<ReceivedEmailSummary>,
+}
+
 /// One page of the team's segments.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListSegmentsResponse {
@@ -1165,6 +2929,42 @@ pub struct ListSegmentsResponse {
     pub has_more: Option<bool>,
     /// Segments on this page.
     pub data: Vec<Segment>,
+}
+
+/// One page of suppressed addresses.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListSuppressionsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Suppressions on this page.
+    pub data: Vec<Suppression>,
+}
+
+/// One page of templates.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListTemplatesResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Templates on this page.
+    pub data: Vec<TemplateSummary>,
+}
+
+/// One page of topics.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListTopicsResponse {
+    /// Always `list` for paginated collections.
+    pub object: String,
+    /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Topics on this page.
+    pub data: Vec<Topic>,
 }
 
 /// One page of the team's webhooks.
@@ -1179,6 +2979,217 @@ pub struct ListWebhooksResponse {
     pub data: Vec<Webhook>,
 }
 
+/// One API request the team made, with its request and response bodies.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Log {
+    /// ID of the log entry.
+    pub id: String,
+    /// When the request was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Path that was called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// HTTP method of a logged request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<HttpMethod>,
+    /// HTTP status of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_status: Option<i64>,
+    /// User-Agent header of the request, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// Always `log`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// JSON body of the request, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// JSON body of the answer, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// One API request the team made, as listed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LogSummary {
+    /// ID of the log entry.
+    pub id: String,
+    /// When the request was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Path that was called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// HTTP method of a logged request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<HttpMethod>,
+    /// HTTP status of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_status: Option<i64>,
+    /// User-Agent header of the request, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+/// What a metrics breakdown is grouped by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricsDimension {
+    /// `period`
+    Period,
+    /// `domain`
+    Domain,
+    /// `email`
+    Email,
+    /// `broadcast`
+    Broadcast,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl MetricsDimension {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Period => "period",
+            Self::Domain => "domain",
+            Self::Email => "email",
+            Self::Broadcast => "broadcast",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for MetricsDimension {
+    fn from(value: &str) -> Self {
+        match value {
+            "period" => Self::Period,
+            "domain" => Self::Domain,
+            "email" => Self::Email,
+            "broadcast" => Self::Broadcast,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for MetricsDimension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MetricsDimension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricsDimension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Length of one period of a metrics breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricsGranularity {
+    /// `hourly`
+    Hourly,
+    /// `daily`
+    Daily,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl MetricsGranularity {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for MetricsGranularity {
+    fn from(value: &str) -> Self {
+        match value {
+            "hourly" => Self::Hourly,
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for MetricsGranularity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MetricsGranularity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricsGranularity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The application an OAuth grant was given to.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct OAuthClient {
+    /// Name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Address of the application's logo, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_uri: Option<String>,
+}
+
+/// Access to the team that was granted to an application through OAuth.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct OAuthGrant {
+    /// ID of the grant.
+    pub id: String,
+    /// ID of the application's OAuth client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// What the application may do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// When the access was granted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the grant was revoked; null while it is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    /// Why the grant was revoked; null while it is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_reason: Option<String>,
+    /// The application an OAuth grant was given to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<OAuthClient>,
+}
+
 /// Minimal acknowledgement returned by many write operations: the kind of object that was affected and its identifier.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ObjectReference {
@@ -1187,6 +3198,111 @@ pub struct ObjectReference {
     pub object: Option<String>,
     /// Identifier of the affected object.
     pub id: String,
+}
+
+/// A received email with its bodies and headers.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReceivedEmail {
+    /// Always `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the received email.
+    pub id: String,
+    /// Recipient addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Vec<String>>,
+    /// Sender address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Subject line; null when the email had none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Value of the email's `Message-ID` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Blind-carbon-copy addresses known for the email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<Vec<String>>,
+    /// Carbon-copy addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cc: Option<Vec<String>>,
+    /// Addresses replies should go to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Vec<String>>,
+    /// When the email arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Attachments of the email, without their content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<ReceivedEmailAttachment>>,
+    /// HTML body, if the email had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Plain-text body, if the email had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The email's headers, keyed by header name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// Metadata of one attachment of a received email.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReceivedEmailAttachment {
+    /// ID of the attachment; fetch it for a download link.
+    pub id: String,
+    /// File name of the attachment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// MIME type of the attachment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Content-ID of an inline attachment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
+    /// How a mail client is meant to present an attachment: inline in the body or as a separate file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_disposition: Option<AttachmentDisposition>,
+    /// Size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+}
+
+/// An email that arrived at one of the team's receiving domains: its envelope and the metadata of its attachments, without bodies.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReceivedEmailSummary {
+    /// Always `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the received email.
+    pub id: String,
+    /// Recipient addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Vec<String>>,
+    /// Sender address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Subject line; null when the email had none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Value of the email's `Message-ID` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Blind-carbon-copy addresses known for the email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<Vec<String>>,
+    /// Carbon-copy addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cc: Option<Vec<String>>,
+    /// Addresses replies should go to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Vec<String>>,
+    /// When the email arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Attachments of the email, without their content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<ReceivedEmailAttachment>>,
 }
 
 /// AWS region a domain sends from.
@@ -1250,6 +3366,70 @@ impl<'de> serde::Deserialize<'de> for Region {
     }
 }
 
+/// Suppressions to lift, given either by address or by ID (not both).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RemoveSuppressionsRequest {
+    /// Between 1 and 100 suppressed addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<String>>,
+    /// Between 1 and 100 suppression IDs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+}
+
+/// The suppressions that were lifted.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RemoveSuppressionsResponse {
+    /// One entry per removed suppression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<DeletedObject>>,
+}
+
+/// A contact's membership of a segment that was just ended.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RemovedContactSegmentMembership {
+    /// Always `contact_segment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// ID of the segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_id: Option<String>,
+    /// True once the contact is out of the segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+
+/// A grant that was just revoked.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RevokedOAuthGrant {
+    /// Always `oauth_grant`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the grant.
+    pub id: String,
+    /// When the grant was revoked (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    /// Why the grant was revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_reason: Option<String>,
+}
+
+/// A value that is either text or a number; the API keeps the JSON type it was given.
+///
+/// Decoding tries the alternatives in the order listed and takes the first that fits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum ScalarValue {
+    /// A text value.
+    String(String),
+    /// A numeric value.
+    Number(f64),
+}
+
 /// A named group of contacts that broadcasts can target.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
@@ -1263,6 +3443,9 @@ pub struct Segment {
     /// When the segment was created. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// The segment's membership conditions, when it has any (only when a single segment is retrieved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// Between 1 and 100 emails sent in one call. Attachments are not supported in batch sends.
@@ -1271,8 +3454,11 @@ pub type SendBatchEmailsRequest = Vec<SendEmailRequest>;
 /// IDs of the emails created by a batch send.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SendBatchEmailsResponse {
-    /// One entry per email in the request, in the same order as the request array.
+    /// One entry per email that was accepted, in request order. In a strict batch that is every email of the request.
     pub data: Vec<SendEmailResponse>,
+    /// Only in a permissive batch (`x-batch-validation`); the emails that were refused, by position in the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BatchEmailError>>,
 }
 
 /// Options for sending a draft broadcast.
@@ -1334,6 +3520,146 @@ pub struct SendEmailResponse {
     pub id: String,
 }
 
+/// An occurrence of an event for one contact; give exactly one of `contact_id` and `email`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SendEventRequest {
+    /// Name of the event.
+    pub event: String,
+    /// ID of the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// Address of the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Data of this occurrence, matching the event's schema when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// Acknowledgement of a sent event.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SentEvent {
+    /// Always `event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// Name of the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+}
+
+/// Lifetime of a share link.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShareEmailRequest {
+    /// How long the link stays valid, as a duration such as `30m`, `2 hours` or `1 day`; at most (and by default) 48 hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<String>,
+}
+
+/// A link that shows an email to whoever opens it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SharedEmailLink {
+    /// Always `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the shared email.
+    pub id: String,
+    /// The link to hand out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// An automation that was just stopped.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct StoppedAutomation {
+    /// Always `automation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the automation.
+    pub id: String,
+    /// Its state now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// An address that emails are not sent to.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Suppression {
+    /// Always `suppression`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the suppression.
+    pub id: String,
+    /// The suppressed address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Why an address is suppressed: it bounced, its owner complained, or it was added by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<SuppressionOrigin>,
+    /// ID of what caused the suppression, such as the email that bounced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+    /// When the address was suppressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+/// Why an address is suppressed: it bounced, its owner complained, or it was added by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SuppressionOrigin {
+    /// `bounce`
+    Bounce,
+    /// `complaint`
+    Complaint,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl SuppressionOrigin {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bounce => "bounce",
+            Self::Complaint => "complaint",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SuppressionOrigin {
+    fn from(value: &str) -> Self {
+        match value {
+            "bounce" => Self::Bounce,
+            "complaint" => Self::Complaint,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for SuppressionOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SuppressionOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SuppressionOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// A name/value label attached to an email, echoed back in webhook events so that deliveries can be correlated with your own records.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
@@ -1341,6 +3667,268 @@ pub struct Tag {
     pub name: String,
     /// Tag value: ASCII letters, digits, underscores and dashes only, at most 256 characters.
     pub value: String,
+}
+
+/// An email template with its content.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Template {
+    /// Always `template`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the template.
+    pub id: String,
+    /// ID of the version shown here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version_id: Option<String>,
+    /// Name of the template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Alternative identifier of the template, usable wherever its ID is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// Default sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Default subject line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Default reply-to addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Vec<String>>,
+    /// HTML body with variable placeholders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Plain-text body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Variables the template uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Vec<TemplateVariable>>,
+    /// When the template was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the template last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Whether a template has been published (and can be sent with) or is still a draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TemplateStatus>,
+    /// When the template was last published; null if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<String>,
+    /// True when the draft has changes that are not published yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_unpublished_versions: Option<bool>,
+}
+
+/// Value a template variable takes when an email supplies none; its JSON type matches the variable's type.
+///
+/// Decoding tries the alternatives in the order listed and takes the first that fits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum TemplateFallbackValue {
+    /// Fallback of a `string` variable.
+    String(String),
+    /// Fallback of a `number` variable.
+    Number(f64),
+    /// Fallback of a `boolean` variable.
+    Boolean(bool),
+    /// Fallback of an `object` variable.
+    AnyMap(std::collections::BTreeMap<String, serde_json::Value>),
+    /// Fallback of a `list` variable.
+    TemplateListElementList(Vec<TemplateListElement>),
+}
+
+/// One element of the fallback value of a `list` template variable.
+///
+/// Decoding tries the alternatives in the order listed and takes the first that fits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum TemplateListElement {
+    /// A text element.
+    String(String),
+    /// A numeric element.
+    Number(f64),
+    /// A true/false element.
+    Boolean(bool),
+    /// An object element.
+    AnyMap(std::collections::BTreeMap<String, serde_json::Value>),
+}
+
+/// Whether a template has been published (and can be sent with) or is still a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplateStatus {
+    /// `draft`
+    Draft,
+    /// `published`
+    Published,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl TemplateStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TemplateStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "published" => Self::Published,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for TemplateStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TemplateStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// A template as listed, without its content.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TemplateSummary {
+    /// ID of the template.
+    pub id: String,
+    /// Name of the template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether a template has been published (and can be sent with) or is still a draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TemplateStatus>,
+    /// When the template was last published; null if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<String>,
+    /// When the template was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the template last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Alternative identifier of the template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+}
+
+/// A variable of a stored template.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TemplateVariable {
+    /// ID of the variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name of the variable.
+    pub key: String,
+    /// Type of the values a template variable takes.
+    pub r#type: TemplateVariableType,
+    /// Value a template variable takes when an email supplies none; its JSON type matches the variable's type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_value: Option<TemplateFallbackValue>,
+    /// When the variable was declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the variable last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// A variable a template uses, as declared when the template is written.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TemplateVariableInput {
+    /// Name of the variable, as written in the template's placeholders.
+    pub key: String,
+    /// Type of the values a template variable takes.
+    pub r#type: TemplateVariableType,
+    /// Value a template variable takes when an email supplies none; its JSON type matches the variable's type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_value: Option<TemplateFallbackValue>,
+}
+
+/// Type of the values a template variable takes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplateVariableType {
+    /// `string`
+    String,
+    /// `number`
+    Number,
+    /// `boolean`
+    Boolean,
+    /// `object`
+    Object,
+    /// `list`
+    List,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl TemplateVariableType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Object => "object",
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TemplateVariableType {
+    fn from(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "object" => Self::Object,
+            "list" => Self::List,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for TemplateVariableType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TemplateVariableType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateVariableType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 
 /// Transport security policy towards receiving mail servers: `opportunistic` tries TLS and falls back to an unencrypted connection; `enforced` refuses to deliver without TLS.
@@ -1396,6 +3984,31 @@ impl<'de> serde::Deserialize<'de> for TlsMode {
     }
 }
 
+/// A kind of email that contacts can opt in to or out of.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Topic {
+    /// Always `topic`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the topic.
+    pub id: String,
+    /// Name of the topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What emails of this topic are about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Subscription state of a contact for a topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_subscription: Option<TopicSubscription>,
+    /// Whether contacts see the topic on their subscription preferences page (`public`) or not (`private`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<TopicVisibility>,
+    /// When the topic was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
 /// Subscription state of a contact for a topic.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TopicSubscription {
@@ -1449,11 +4062,81 @@ impl<'de> serde::Deserialize<'de> for TopicSubscription {
     }
 }
 
+/// Whether contacts see the topic on their subscription preferences page (`public`) or not (`private`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TopicVisibility {
+    /// `public`
+    Public,
+    /// `private`
+    Private,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl TopicVisibility {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "public",
+            Self::Private => "private",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TopicVisibility {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => Self::Public,
+            "private" => Self::Private,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for TopicVisibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TopicVisibility {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TopicVisibility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// New label for an API key.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateApiKeyRequest {
     /// New label for the key, at most 50 characters.
     pub name: String,
+}
+
+/// Automation fields to change; omitted fields are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateAutomationRequest {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether an automation starts runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AutomationStatus>,
+    /// Replacement steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<AutomationStep>>,
+    /// Replacement edges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<Vec<AutomationConnection>>,
 }
 
 /// Draft broadcast fields to change; omitted fields are left as they are.
@@ -1488,6 +4171,14 @@ pub struct UpdateBroadcastRequest {
     pub topic_id: Option<String>,
 }
 
+/// New fallback value of a contact property.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateContactPropertyRequest {
+    /// A value that is either text or a number; the API keeps the JSON type it was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_value: Option<ScalarValue>,
+}
+
 /// Contact fields to change; omitted fields are left as they are.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateContactRequest {
@@ -1503,9 +4194,30 @@ pub struct UpdateContactRequest {
     /// When true, the contact receives no broadcasts at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
-    /// Values for custom contact properties, keyed by property key. Values are sent as strings; the property must already be defined for the team.
+    /// Values for custom contact properties, keyed by property key. A value is a string or a number, after the property's type; the property must already be defined for the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
+    pub properties: Option<std::collections::BTreeMap<String, ScalarValue>>,
+}
+
+/// Topic subscriptions to set for a contact.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateContactTopicsRequest {
+    /// One entry per topic to change.
+    pub topics: Vec<ContactTopic>,
+}
+
+/// A contact's subscriptions after the change.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateContactTopicsResponse {
+    /// Always `contact_topics`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// ID of the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The subscriptions that were set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<ContactTopic>>,
 }
 
 /// Settings to change on a domain; omitted fields are left as they are.
@@ -1533,6 +4245,56 @@ pub struct UpdateDomainRequest {
 pub struct UpdateEmailRequest {
     /// New time at which the email should be delivered, as an ISO 8601 timestamp.
     pub scheduled_at: String,
+}
+
+/// A new payload schema for an event.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateEventRequest {
+    /// Fields of the payload with their types; null removes the schema.
+    pub schema: Option<std::collections::BTreeMap<String, EventFieldType>>,
+}
+
+/// Template fields to change; omitted fields are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateTemplateRequest {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New alias.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// New default sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// New default subject line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// New default reply-to addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Vec<String>>,
+    /// New HTML body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// New plain-text body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The template's variables, replacing the previous list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Vec<TemplateVariableInput>>,
+}
+
+/// Topic fields to change; omitted fields are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateTopicRequest {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether contacts see the topic on their subscription preferences page (`public`) or not (`private`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<TopicVisibility>,
 }
 
 /// Webhook settings to change; omitted fields are left as they are.
