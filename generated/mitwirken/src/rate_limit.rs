@@ -243,6 +243,9 @@ pub(crate) struct Pacer {
 struct PacerState {
     /// The rate requests are paced to now, if any.
     rate: Option<RateLimit>,
+    /// The server's other policies (`ratelimit-policy: 10;w=1, 100;w=60` gives a rate of 10
+    /// per second and, here, 100 per minute): each is kept too.
+    also: Vec<RateLimit>,
     /// When the requests of the last window left, oldest first.
     sent: VecDeque<Instant>,
     /// No request leaves before this.
@@ -299,7 +302,12 @@ impl Pacer {
     /// The earliest time the next request may leave, or `None` for now.
     fn next_departure(&self, now: Instant) -> Option<Instant> {
         let state = self.lock();
-        let by_rate = state.rate.and_then(|rate| slot(&state.sent, rate));
+        let by_rate = state
+            .rate
+            .iter()
+            .chain(&state.also)
+            .filter_map(|rate| slot(&state.sent, *rate))
+            .max();
         [by_rate, state.hold_until]
             .into_iter()
             .flatten()
@@ -348,9 +356,13 @@ impl Pacer {
         }
         let now = Instant::now();
         let mut state = self.lock();
-        let keep = state.rate.map_or(Duration::ZERO, |rate| {
-            rate.window.saturating_add(margin(rate.window))
-        });
+        let keep = state
+            .rate
+            .iter()
+            .chain(&state.also)
+            .map(|rate| rate.window.saturating_add(margin(rate.window)))
+            .max()
+            .unwrap_or(Duration::ZERO);
         while state
             .sent
             .front()
@@ -395,6 +407,13 @@ impl Pacer {
                 );
                 sooner = pacer.rate.is_none_or(|old| rate.is_faster_than(&old));
                 pacer.rate = Some(rate);
+            }
+            if let Some(policy) = state.policy.as_deref() {
+                let also = other_policies(policy, state, rate);
+                if pacer.also != also {
+                    sooner = true;
+                    pacer.also = also;
+                }
             }
         }
         let hold = if refused_for_quota {
@@ -465,6 +484,32 @@ impl Pacer {
             .count();
         in_window >= rate.requests as usize
     }
+}
+
+/// The most policies besides the main one that the pacer keeps.
+const MAX_POLICIES: usize = 4;
+
+/// The entries of a `ratelimit-policy` field other than the one the main `rate` came from
+/// (the entry of `state.limit` and `state.window`), that can be paced to: a quota of at
+/// least one over a window of at most [`MAX_WINDOW`]. Shortest window first, at most
+/// [`MAX_POLICIES`].
+fn other_policies(policy: &str, state: &RateLimitState, rate: RateLimit) -> Vec<RateLimit> {
+    let mut others: Vec<RateLimit> = policies(policy)
+        .filter_map(|(quota, seconds)| {
+            let quota = u32::try_from(quota?.min(u64::from(u32::MAX))).ok()?;
+            let seconds = Duration::from_secs(seconds?);
+            (quota > 0 && !seconds.is_zero() && seconds <= MAX_WINDOW)
+                .then(|| RateLimit::new(quota, seconds))
+        })
+        .filter(|other| {
+            Some(other.window) != state.window || Some(u64::from(other.requests)) != state.limit
+        })
+        .filter(|other| *other != rate)
+        .collect();
+    others.sort_by_key(|other| (other.window, other.requests));
+    others.dedup();
+    others.truncate(MAX_POLICIES);
+    others
 }
 
 /// When the window has room for one more request, given the departures so far: the
@@ -551,6 +596,36 @@ mod tests {
         assert_eq!(
             pacer.rate(),
             Some(RateLimit::new(120, Duration::from_secs(60)))
+        );
+    }
+
+    #[test]
+    fn every_policy_the_server_announces_is_kept() {
+        let pacer = pacer(Some(RateLimit::per_second(2)), None);
+        let start = Instant::now();
+        let state = RateLimitState::from_headers(&headers(&[
+            ("ratelimit-limit", "3"),
+            ("ratelimit-policy", "3;w=1, 5;w=10, 1000;w=86400, 0;w=5"),
+        ]));
+        pacer.observe(&state, start, false);
+        assert_eq!(pacer.rate(), Some(RateLimit::per_second(3)));
+        // A day's quota is not paced to, nor an empty one; 5 per 10 s is.
+        assert_eq!(
+            pacer.lock().also,
+            vec![RateLimit::new(5, Duration::from_secs(10))]
+        );
+        // Five requests, a second and more apart: the second's window has room, the ten
+        // seconds' does not.
+        let sent: Vec<Instant> = (0..5)
+            .map(|i| start + Duration::from_millis(1100 * i))
+            .collect();
+        pacer.lock().sent.extend(sent.iter().copied());
+        let next = pacer
+            .next_departure(start)
+            .expect("held by the 10 s window");
+        assert_eq!(
+            next,
+            sent[0] + Duration::from_secs(10) + margin(Duration::from_secs(10))
         );
     }
 
