@@ -12,7 +12,7 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error};
-use crate::rate_limit::{Pacer, RateLimit, RateLimitState};
+use crate::rate_limit::{Answer, Pacer, RateLimit, RateLimitState};
 use crate::request::Request;
 use crate::response::ApiResponse;
 use crate::retry::{self, Decision};
@@ -226,27 +226,35 @@ impl Client {
         let mut failures = 0;
         let mut refusals = 0;
         let mut first_attempt = None;
+        let mut last_error: Option<Error> = None;
         loop {
-            self.inner.pacer.wait_turn().await;
-            let started = *first_attempt.get_or_insert_with(Instant::now);
+            let departed = self.inner.pacer.wait_turn().await;
+            let started = *first_attempt.get_or_insert(departed);
+            if let Some(error) = last_error.take() {
+                // The wait for a turn can outlast the deadline: no retry starts past it.
+                if departed.saturating_duration_since(started) > deadline {
+                    tracing::debug!(%method, path = url.path(), "not retrying: the call's deadline passed while it waited for its turn");
+                    return Err(error);
+                }
+            }
             tracing::debug!(%method, path = url.path(), attempt = failures + refusals + 1, "sending request");
             let error = match self.attempt(&request, &url, &headers, body.as_ref()).await {
                 Ok((status, headers, bytes, received)) => {
                     if status.is_success() {
                         self.inner.pacer.observe(
                             &RateLimitState::from_headers(&headers),
+                            departed,
                             received,
-                            false,
+                            Answer::Other,
                         );
                         tracing::debug!(%method, path = url.path(), status = status.as_u16(), "response");
                         return Ok((status, headers, bytes));
                     }
                     let error = ApiError::from_response(status, headers, &bytes);
-                    let quota = status == StatusCode::TOO_MANY_REQUESTS
-                        && !retry::is_retryable_status(status, error.raw_code());
+                    let answer = retry::answer_of(status, error.raw_code());
                     self.inner
                         .pacer
-                        .observe(error.rate_limit(), received, quota);
+                        .observe(error.rate_limit(), departed, received, answer);
                     Error::Api(Box::new(error))
                 }
                 Err(error) => error,
@@ -296,6 +304,7 @@ impl Client {
             } else {
                 failures += 1;
             }
+            last_error = Some(error);
         }
     }
 
@@ -437,7 +446,8 @@ impl ClientBuilder {
     /// retrying and a retry cannot do the work twice (see [`crate::retry`]). Zero turns
     /// retries of failures off. A refusal for the rate limit (a 429 whose code the spec marks
     /// retryable) is not a failure: it is sent again when the server allows, within the
-    /// [`deadline`](Self::deadline). A call can override it.
+    /// [`deadline`](Self::deadline), which bounds the retries of failures too. A call can
+    /// override it.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
         self
@@ -496,10 +506,11 @@ impl ClientBuilder {
     }
 
     /// Whether to follow the server's rate-limit headers (default on): pace to the limit it
-    /// announces, and hold every request when it sends `retry-after` or says no requests
-    /// remain in a window (`ratelimit-remaining: 0`, until `ratelimit-reset`) that this
-    /// client's own requests do not fill. This keeps several processes that share one key
-    /// under the limit together. Off, only the rate set here or in the spec paces requests.
+    /// announces, and hold every request when a 429 or 503 sends `retry-after`, or when the
+    /// server says no requests remain in a window (`ratelimit-remaining: 0`, until
+    /// `ratelimit-reset`) that this client's own requests do not fill. This keeps several
+    /// processes that share one key under the limit together. Off, only the rate set here or
+    /// in the spec paces requests; a refused call still waits what its own refusal says.
     pub fn follow_rate_limit_headers(mut self, follow: bool) -> Self {
         self.follow_rate_limit_headers = Some(follow);
         self

@@ -106,6 +106,26 @@ pub(crate) fn is_rate_limited(error: &Error) -> bool {
     }
 }
 
+/// What an error status is to the pacer: a refusal for the rate limit, a quota that waiting
+/// cannot fix, a 503, or something else. A 429 with a code the spec does not mark retryable
+/// is a quota only when the spec marks some codes retryable (it then tells rate limits from
+/// quotas); otherwise a 429 is taken for a refusal, which holds the client's requests.
+pub(crate) fn answer_of(status: StatusCode, code: Option<&str>) -> crate::rate_limit::Answer {
+    use crate::rate_limit::Answer;
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => {
+            let tells_quotas = !spec::RETRYABLE_CODES.is_empty() && code.is_some();
+            if tells_quotas && !is_retryable_status(status, code) {
+                Answer::Quota
+            } else {
+                Answer::Refused
+            }
+        }
+        StatusCode::SERVICE_UNAVAILABLE => Answer::Unavailable,
+        _ => Answer::Other,
+    }
+}
+
 /// Decides about an attempt that failed with `error`, after `failures` earlier failed
 /// attempts and `refusals` earlier refusals for the rate limit.
 pub(crate) fn decide(

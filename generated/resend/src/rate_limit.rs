@@ -67,8 +67,11 @@ pub struct RateLimitState {
     /// Requests left in the current window (`ratelimit-remaining`).
     pub remaining: Option<u64>,
     /// Time until the window resets (`ratelimit-reset`), from when the response arrived.
+    /// A value too large to be a number of seconds (past 10^9) is read as the Unix time of
+    /// the reset, as some servers send it, measured against the response's `Date`.
     pub reset: Option<Duration>,
-    /// The quota policy as sent (`ratelimit-policy`, for example `2;w=1`).
+    /// The quota policy as sent (`ratelimit-policy`, for example `2;w=1`; several fields
+    /// are joined with commas).
     pub policy: Option<String>,
     /// How long to wait before the next request (`retry-after`, as delta seconds or as an
     /// HTTP date, counted from the response's `Date`), from when the response arrived.
@@ -83,9 +86,9 @@ impl RateLimitState {
             remaining: single(headers, "ratelimit-remaining").and_then(integer),
             reset: single(headers, "ratelimit-reset")
                 .and_then(integer)
-                .map(Duration::from_secs),
+                .map(|reset| seconds_or_epoch(reset, headers)),
             window: None,
-            policy: single(headers, "ratelimit-policy").map(str::to_string),
+            policy: joined(headers, "ratelimit-policy"),
             retry_after: retry_after(headers),
         };
         if let Some(policy) = state.policy.as_deref() {
@@ -105,16 +108,22 @@ impl RateLimitState {
                 state.window = window.map(Duration::from_secs);
             }
         }
-        // The later revisions' combined field: `ratelimit: "name";r=<remaining>;t=<reset>`.
+        // The later revisions' combined field, `ratelimit: "name";r=<remaining>;t=<reset>`
+        // (several policies separated by commas: the first counts), and revision 07's
+        // `ratelimit: limit=100, remaining=25, reset=5`.
         if let Some(combined) = single(headers, "ratelimit") {
-            let first = combined.split(',').next().unwrap_or_default();
-            for parameter in first.split(';').skip(1) {
-                let (key, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+            for parameter in combined.split([',', ';']) {
+                let Some((key, value)) = parameter.split_once('=') else {
+                    continue;
+                };
                 match key.trim() {
-                    "r" if state.remaining.is_none() => state.remaining = integer(value),
-                    "t" if state.reset.is_none() => {
-                        state.reset = integer(value).map(Duration::from_secs);
+                    "r" | "remaining" if state.remaining.is_none() => {
+                        state.remaining = integer(value);
                     }
+                    "t" | "reset" if state.reset.is_none() => {
+                        state.reset = integer(value).map(|reset| seconds_or_epoch(reset, headers));
+                    }
+                    "limit" if state.limit.is_none() => state.limit = integer(value),
                     _ => {}
                 }
             }
@@ -145,6 +154,34 @@ fn policies(text: &str) -> impl Iterator<Item = (Option<u64>, Option<u64>)> + '_
         }
         (quota, window)
     })
+}
+
+/// The values of a list header joined with commas, as if sent as one field.
+fn joined(headers: &HeaderMap, name: &str) -> Option<String> {
+    let values: Vec<&str> = headers
+        .get_all(name)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// A `ratelimit-reset` value as a time from now: delta seconds, or past 10^9 (2001 as a Unix
+/// time, 31 years as seconds) the Unix time of the reset, measured against the response's
+/// `Date` when it has one.
+fn seconds_or_epoch(value: u64, headers: &HeaderMap) -> Duration {
+    const EPOCH_FROM: u64 = 1_000_000_000;
+    if value < EPOCH_FROM {
+        return Duration::from_secs(value);
+    }
+    let now = single(headers, "date")
+        .and_then(|date| httpdate::parse_http_date(date).ok())
+        .unwrap_or_else(SystemTime::now);
+    let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(value));
+    at.and_then(|at| at.duration_since(now).ok())
+        .unwrap_or(Duration::ZERO)
 }
 
 /// The one value of a header; a header that is missing, repeated or not text gives `None`.
@@ -192,33 +229,54 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// The longest window the client paces to. A policy over a longer window is a quota (a day's
-/// sending, say): the server refuses past it with an error the call returns, and queueing
-/// every request for hours would only hide that.
+/// The longest window the client ever paces to. A policy over a longer window is a quota (a
+/// day's sending, say): the server refuses past it with an error the call returns, and
+/// queueing every request for hours would only hide that. The client's `max_retry_wait`
+/// lowers it: no single wait for a slot is longer than the longest hold it accepts.
 const MAX_WINDOW: Duration = Duration::from_secs(60 * 60);
 
 /// The most departures the pacer remembers. A limit above it is not paced: no client sends
 /// that many requests in one window, and the memory stays bounded whatever a server says.
 const MAX_TRACKED: usize = 100_000;
 
+/// The most policies besides the main one that the pacer keeps.
+const MAX_POLICIES: usize = 4;
+
 /// The slack added to a window before a request may use a slot that an earlier request
-/// freed: the server counts arrivals, the client departures, and the two are a little apart.
-/// A fortieth of the window, at most 50 ms (25 ms for a window of a second).
+/// freed, for the timers and the clocks: a fortieth of the window, at most 50 ms (25 ms for
+/// a window of a second). The log itself is conservative: once an answer has come, the
+/// request counts from when the answer came, the latest it can have reached the server.
 pub(crate) fn margin(window: Duration) -> Duration {
     (window / 40).min(Duration::from_millis(50))
 }
 
+/// What a response was, for the pacer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// A success, or an error that is not about the rate.
+    Other,
+    /// 503 Service Unavailable: its `retry-after` holds every request.
+    Unavailable,
+    /// A refusal for the rate limit (a 429 worth waiting out): its `retry-after`, else its
+    /// `ratelimit-reset`, holds every request.
+    Refused,
+    /// A refusal that waiting cannot fix (a used-up quota): it holds nothing and teaches
+    /// nothing.
+    Quota,
+}
+
 /// Paces the requests of a client and all its clones.
 ///
-/// A request leaves when the window has room: fewer than `requests` requests left in the
-/// last `window` (plus a small [`margin`]), which is how a server that counts requests in a
+/// A request leaves when the window has room: fewer than `requests` requests in the last
+/// `window` (plus a small [`margin`]), which is how a server that counts requests in a
 /// sliding window sees them, and never more than one that counts per fixed window or per
 /// token bucket of the same size allows. The rate starts at the spec's (or the caller's)
-/// and follows what the server announces in its headers, never above a rate the caller set.
-/// The server's word also holds every request when it must: a `retry-after`, or no requests
-/// remaining in a window that the client's own requests do not explain (another process
-/// sharing the key took them) until `ratelimit-reset`. A hold and the window are two
-/// bounds on one departure time, never added together.
+/// and follows what the server announces in its headers; a rate the caller set is kept as a
+/// ceiling beside it, so the client is never faster than either. The server's word also
+/// holds every request when it must: a refusal's `retry-after` (or `ratelimit-reset`), a
+/// 503's `retry-after`, or no requests remaining in a window that the client's own requests
+/// do not explain (another process sharing the key took them), until `ratelimit-reset`. A
+/// hold and the window are two bounds on one departure time, not two waits in a row.
 #[derive(Debug)]
 pub(crate) struct Pacer {
     /// Whether requests are paced to a rate at all (off with `no_rate_limit`).
@@ -246,10 +304,13 @@ struct PacerState {
     /// The server's other policies (`ratelimit-policy: 10;w=1, 100;w=60` gives a rate of 10
     /// per second and, here, 100 per minute): each is kept too.
     also: Vec<RateLimit>,
-    /// When the requests of the last window left, oldest first.
+    /// The requests of the last window, earliest first: when each left, or once its answer
+    /// came, when that was.
     sent: VecDeque<Instant>,
     /// No request leaves before this.
     hold_until: Option<Instant>,
+    /// Whether the last request's departure time came from the shared limit.
+    shared_granted: bool,
 }
 
 impl Pacer {
@@ -265,7 +326,7 @@ impl Pacer {
     ) -> Self {
         Self {
             pacing,
-            ceiling,
+            ceiling: ceiling.filter(|_| pacing),
             follow_headers,
             max_hold,
             turn: tokio::sync::Mutex::new(()),
@@ -299,6 +360,11 @@ impl Pacer {
         self.lock().rate
     }
 
+    /// The longest window paced to: a slot never takes longer than that to free.
+    fn max_window(&self) -> Duration {
+        self.max_hold.min(MAX_WINDOW)
+    }
+
     /// The earliest time the next request may leave, or `None` for now.
     fn next_departure(&self, now: Instant) -> Option<Instant> {
         let state = self.lock();
@@ -306,6 +372,7 @@ impl Pacer {
             .rate
             .iter()
             .chain(&state.also)
+            .chain(&self.ceiling)
             .filter_map(|rate| slot(&state.sent, *rate))
             .max();
         [by_rate, state.hold_until]
@@ -333,16 +400,20 @@ impl Pacer {
         }
     }
 
-    /// Waits until a request may leave, and records that it did.
-    pub(crate) async fn wait_turn(&self) {
+    /// Waits until a request may leave, records that it did, and returns when: give it to
+    /// [`Pacer::observe`] with the answer.
+    pub(crate) async fn wait_turn(&self) -> Instant {
         if !self.pacing && !self.follow_headers {
-            return;
+            return Instant::now();
         }
         let _turn = self.turn.lock().await;
         self.wait_local().await;
+        #[allow(unused_mut)]
+        let mut shared_granted = false;
         #[cfg(feature = "redis")]
         if let (Some(shared), Some(rate)) = (&self.shared, self.rate()) {
-            if let Some(wait) = shared.reserve(rate, self.max_hold).await {
+            if let Some(wait) = shared.reserve(rate).await {
+                shared_granted = true;
                 if !wait.is_zero() {
                     tracing::debug!(
                         wait_ms = wait.as_millis() as u64,
@@ -356,10 +427,12 @@ impl Pacer {
         }
         let now = Instant::now();
         let mut state = self.lock();
+        state.shared_granted = shared_granted;
         let keep = state
             .rate
             .iter()
             .chain(&state.also)
+            .chain(&self.ceiling)
             .map(|rate| rate.window.saturating_add(margin(rate.window)))
             .max()
             .unwrap_or(Duration::ZERO);
@@ -372,31 +445,24 @@ impl Pacer {
             state.sent.pop_front();
         }
         state.sent.push_back(now);
+        now
     }
 
-    /// Whether the shared limit is in use and reachable: it then decides the pace, and a
-    /// window the server says is full is explained by the other clients' requests.
-    fn shared_is_active(&self) -> bool {
-        #[cfg(feature = "redis")]
-        if let Some(shared) = &self.shared {
-            return shared.is_active();
-        }
-        false
-    }
-
-    /// Takes note of what a response said: the rate the server announces, and whether every
-    /// request must hold. `refused_for_quota` marks a refusal that waiting cannot fix (a
-    /// used-up daily quota, say): it holds nothing else.
+    /// Takes note of what the answer to a request that left at `departed` said: the rate the
+    /// server announces, and whether every request must hold.
     pub(crate) fn observe(
         &self,
         state: &RateLimitState,
+        departed: Instant,
         received: Instant,
-        refused_for_quota: bool,
+        answer: Answer,
     ) {
-        if !self.follow_headers {
+        let mut pacer = self.lock();
+        // The request reached the server by the time its answer came: it counts from then.
+        settle(&mut pacer.sent, departed, received);
+        if !self.follow_headers || answer == Answer::Quota {
             return;
         }
-        let mut pacer = self.lock();
         let mut sooner = false;
         if let Some(rate) = self.learned(state, pacer.rate) {
             if pacer.rate != Some(rate) {
@@ -409,22 +475,23 @@ impl Pacer {
                 pacer.rate = Some(rate);
             }
             if let Some(policy) = state.policy.as_deref() {
-                let also = other_policies(policy, state, rate);
+                let also = other_policies(policy, state, rate, self.max_window());
                 if pacer.also != also {
                     sooner = true;
                     pacer.also = also;
                 }
             }
         }
-        let hold = if refused_for_quota {
-            None
-        } else if let Some(wait) = state.retry_after {
-            Some(wait)
-        } else if state.is_exhausted() && !self.explains_exhaustion(&pacer, received) {
-            state.reset
-        } else {
-            None
-        };
+        let hold = match answer {
+            Answer::Refused => state.retry_after.or(state.reset),
+            Answer::Unavailable => state.retry_after,
+            Answer::Other | Answer::Quota => None,
+        }
+        .or_else(|| {
+            (state.is_exhausted() && !self.explains_exhaustion(&pacer, received))
+                .then_some(state.reset)
+                .flatten()
+        });
         // A wait this long is not followed here: the call that saw it returns the error.
         if let Some(hold) = hold.filter(|hold| !hold.is_zero() && *hold <= self.max_hold) {
             let until = after(received, hold);
@@ -443,9 +510,10 @@ impl Pacer {
     }
 
     /// The rate to pace to after a response announcing `state`, if it announces one that
-    /// can be paced to: the server's limit over its window (the current window when the
-    /// policy gives none), capped by the caller's rate. A limit of zero, a window of zero or
-    /// longer than [`MAX_WINDOW`] is no rate to pace to.
+    /// can be paced to: the server's limit over its window (without a policy, the window of
+    /// the current rate: the spec's `x-rate-limit` says what it is), capped by the caller's
+    /// rate. A limit of zero, a window of zero or longer than the longest the client waits
+    /// for a slot is no rate to pace to.
     fn learned(&self, state: &RateLimitState, current: Option<RateLimit>) -> Option<RateLimit> {
         if !self.pacing {
             return None;
@@ -456,7 +524,7 @@ impl Pacer {
             .or(current.map(|rate| rate.window))
             .or(self.ceiling.map(|rate| rate.window))
             .unwrap_or(Duration::from_secs(1));
-        if window.is_zero() || window > MAX_WINDOW {
+        if window.is_zero() || window > self.max_window() {
             return None;
         }
         let announced = RateLimit::new(u32::try_from(limit).unwrap_or(u32::MAX), window);
@@ -467,15 +535,16 @@ impl Pacer {
     }
 
     /// Whether a window the server reports full at `received` is full of this client's own
-    /// requests (or the shared limit's): the pacer then already waits for it to free a slot,
-    /// and holding until a reset rounded up to whole seconds would wait longer than needed.
+    /// requests (or was paced by the shared limit): the pacer then already waits for it to
+    /// free a slot, and holding until a reset rounded up to whole seconds would wait longer
+    /// than needed.
     fn explains_exhaustion(&self, pacer: &PacerState, received: Instant) -> bool {
-        if self.shared_is_active() {
-            return true;
-        }
         let Some(rate) = pacer.rate else {
             return false;
         };
+        if pacer.shared_granted {
+            return true;
+        }
         let in_window = pacer
             .sent
             .iter()
@@ -486,19 +555,36 @@ impl Pacer {
     }
 }
 
-/// The most policies besides the main one that the pacer keeps.
-const MAX_POLICIES: usize = 4;
+/// Moves a request's entry in the log from when it left to when its answer came, keeping the
+/// log in order. An entry already dropped from the log stays dropped.
+fn settle(sent: &mut VecDeque<Instant>, departed: Instant, received: Instant) {
+    if received <= departed {
+        return;
+    }
+    let at = sent.partition_point(|time| *time < departed);
+    if sent.get(at) != Some(&departed) {
+        return;
+    }
+    sent.remove(at);
+    let to = sent.partition_point(|time| *time <= received);
+    sent.insert(to, received);
+}
 
 /// The entries of a `ratelimit-policy` field other than the one the main `rate` came from
 /// (the entry of `state.limit` and `state.window`), that can be paced to: a quota of at
-/// least one over a window of at most [`MAX_WINDOW`]. Shortest window first, at most
+/// least one over a window of at most `max_window`. Shortest window first, at most
 /// [`MAX_POLICIES`].
-fn other_policies(policy: &str, state: &RateLimitState, rate: RateLimit) -> Vec<RateLimit> {
+fn other_policies(
+    policy: &str,
+    state: &RateLimitState,
+    rate: RateLimit,
+    max_window: Duration,
+) -> Vec<RateLimit> {
     let mut others: Vec<RateLimit> = policies(policy)
         .filter_map(|(quota, seconds)| {
             let quota = u32::try_from(quota?.min(u64::from(u32::MAX))).ok()?;
             let seconds = Duration::from_secs(seconds?);
-            (quota > 0 && !seconds.is_zero() && seconds <= MAX_WINDOW)
+            (quota > 0 && !seconds.is_zero() && seconds <= max_window)
                 .then(|| RateLimit::new(quota, seconds))
         })
         .filter(|other| {
@@ -588,11 +674,11 @@ mod tests {
     fn the_rate_follows_the_server_up_and_down() {
         let pacer = pacer(Some(RateLimit::per_second(2)), None);
         let now = Instant::now();
-        pacer.observe(&announced(5, Some(1)), now, false);
+        pacer.observe(&announced(5, Some(1)), now, now, Answer::Other);
         assert_eq!(pacer.rate(), Some(RateLimit::per_second(5)));
-        pacer.observe(&announced(1, None), now, false);
+        pacer.observe(&announced(1, None), now, now, Answer::Other);
         assert_eq!(pacer.rate(), Some(RateLimit::per_second(1)));
-        pacer.observe(&announced(120, Some(60)), now, false);
+        pacer.observe(&announced(120, Some(60)), now, now, Answer::Other);
         assert_eq!(
             pacer.rate(),
             Some(RateLimit::new(120, Duration::from_secs(60)))
@@ -607,7 +693,7 @@ mod tests {
             ("ratelimit-limit", "3"),
             ("ratelimit-policy", "3;w=1, 5;w=10, 1000;w=86400, 0;w=5"),
         ]));
-        pacer.observe(&state, start, false);
+        pacer.observe(&state, start, start, Answer::Other);
         assert_eq!(pacer.rate(), Some(RateLimit::per_second(3)));
         // A day's quota is not paced to, nor an empty one; 5 per 10 s is.
         assert_eq!(
@@ -634,11 +720,16 @@ mod tests {
         let ceiling = RateLimit::per_second(3);
         let pacer = pacer(Some(ceiling), Some(ceiling));
         let now = Instant::now();
-        pacer.observe(&announced(5, Some(1)), now, false);
+        pacer.observe(&announced(5, Some(1)), now, now, Answer::Other);
         assert_eq!(pacer.rate(), Some(ceiling));
-        pacer.observe(&announced(1_000_000_000_000, Some(1)), now, false);
+        pacer.observe(
+            &announced(1_000_000_000_000, Some(1)),
+            now,
+            now,
+            Answer::Other,
+        );
         assert_eq!(pacer.rate(), Some(ceiling));
-        pacer.observe(&announced(1, Some(1)), now, false);
+        pacer.observe(&announced(1, Some(1)), now, now, Answer::Other);
         assert_eq!(pacer.rate(), Some(RateLimit::per_second(1)));
     }
 
@@ -651,7 +742,7 @@ mod tests {
             announced(5, Some(0)),
             announced(5, Some(10 * 365 * 24 * 60 * 60)),
         ] {
-            pacer.observe(&nonsense, now, false);
+            pacer.observe(&nonsense, now, now, Answer::Other);
             assert_eq!(pacer.rate(), Some(RateLimit::per_second(2)), "{nonsense:?}");
         }
         // A reset years away holds nothing: it is a quota, not a rate.
@@ -660,10 +751,10 @@ mod tests {
             reset: Some(Duration::from_secs(10 * 365 * 24 * 60 * 60)),
             ..RateLimitState::default()
         };
-        pacer.observe(&years, now, false);
+        pacer.observe(&years, now, now, Answer::Other);
         assert_eq!(pacer.next_departure(now), None);
         // A limit past any integer is the widest limit, which tracks nothing.
-        pacer.observe(&announced(u64::MAX, Some(1)), now, false);
+        pacer.observe(&announced(u64::MAX, Some(1)), now, now, Answer::Other);
         assert_eq!(pacer.rate(), Some(RateLimit::per_second(u32::MAX)));
         assert_eq!(
             slot(
@@ -699,14 +790,19 @@ mod tests {
             ..RateLimitState::default()
         };
         // Nothing of ours in the window: another process took it, so wait for the reset.
-        pacer.observe(&full, now, false);
+        pacer.observe(&full, now, now, Answer::Other);
         assert_eq!(pacer.lock().hold_until, Some(now + Duration::from_secs(1)));
 
         // Our own two requests fill it: the window itself says when a slot frees, and the
         // reset (rounded up to a whole second) is not waited on top of it.
         let pacer = self::pacer(Some(RateLimit::per_second(2)), None);
         pacer.lock().sent.extend([now, now]);
-        pacer.observe(&full, now + Duration::from_millis(5), false);
+        pacer.observe(
+            &full,
+            now + Duration::from_millis(5),
+            now + Duration::from_millis(5),
+            Answer::Other,
+        );
         assert_eq!(pacer.lock().hold_until, None);
         assert_eq!(
             pacer.next_departure(now),
@@ -722,9 +818,9 @@ mod tests {
             retry_after: Some(Duration::from_secs(30)),
             ..RateLimitState::default()
         };
-        pacer.observe(&quota, now, true);
+        pacer.observe(&quota, now, now, Answer::Quota);
         assert_eq!(pacer.next_departure(now), None);
-        pacer.observe(&quota, now, false);
+        pacer.observe(&quota, now, now, Answer::Refused);
         assert_eq!(
             pacer.next_departure(now),
             Some(now + Duration::from_secs(30))
@@ -763,10 +859,116 @@ mod tests {
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!waiting.is_finished(), "the window of 30 s is full");
-        pacer.observe(&announced(10, Some(1)), Instant::now(), false);
+        pacer.observe(
+            &announced(10, Some(1)),
+            Instant::now(),
+            Instant::now(),
+            Answer::Other,
+        );
         tokio::time::timeout(Duration::from_secs(2), waiting)
             .await
             .expect("woken by the faster rate")
             .expect("the task");
+    }
+
+    #[test]
+    fn more_header_forms_are_read() {
+        // A list field sent as several fields.
+        let mut map = headers(&[("ratelimit-limit", "5")]);
+        map.append("ratelimit-policy", "10;w=1".parse().expect("a value"));
+        map.append("ratelimit-policy", "5;w=2".parse().expect("a value"));
+        let state = RateLimitState::from_headers(&map);
+        assert_eq!(state.window, Some(Duration::from_secs(2)));
+        // Revision 07's `limit=, remaining=, reset=`.
+        let state = RateLimitState::from_headers(&headers(&[(
+            "ratelimit",
+            "limit=100, remaining=25, reset=5",
+        )]));
+        assert_eq!(
+            (state.limit, state.remaining, state.reset),
+            (Some(100), Some(25), Some(Duration::from_secs(5)))
+        );
+        // A reset sent as a Unix time, measured against the response's date.
+        let state = RateLimitState::from_headers(&headers(&[
+            ("date", "Thu, 01 Jan 2026 00:00:00 GMT"),
+            ("ratelimit-reset", "1767225610"),
+        ]));
+        assert_eq!(state.reset, Some(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn an_answer_counts_from_when_it_came() {
+        let start = Instant::now();
+        let ms = Duration::from_millis;
+        let mut sent = VecDeque::from(vec![start, start + ms(10), start + ms(20)]);
+        settle(&mut sent, start, start + ms(15));
+        assert_eq!(
+            sent,
+            VecDeque::from(vec![start + ms(10), start + ms(15), start + ms(20)])
+        );
+        // A departure the log no longer holds changes nothing.
+        settle(&mut sent, start + ms(5), start + ms(50));
+        assert_eq!(sent.len(), 3);
+        assert_eq!(sent.back(), Some(&(start + ms(20))));
+    }
+
+    #[test]
+    fn a_ceiling_holds_beside_a_slower_rate_over_a_longer_window() {
+        let ceiling = RateLimit::per_second(2);
+        let pacer = pacer(Some(ceiling), Some(ceiling));
+        let now = Instant::now();
+        // 100 a minute is slower on average than 2 a second, but allows a burst of 100.
+        pacer.observe(&announced(100, Some(60)), now, now, Answer::Other);
+        assert_eq!(
+            pacer.rate(),
+            Some(RateLimit::new(100, Duration::from_secs(60)))
+        );
+        pacer.lock().sent.extend([now, now]);
+        assert_eq!(
+            pacer.next_departure(now),
+            Some(now + Duration::from_millis(1025)),
+            "still two a second"
+        );
+    }
+
+    #[test]
+    fn a_window_longer_than_the_longest_hold_is_not_paced_to() {
+        let pacer = pacer(Some(RateLimit::per_second(2)), None);
+        let now = Instant::now();
+        pacer.observe(&announced(1, Some(3600)), now, now, Answer::Other);
+        assert_eq!(pacer.rate(), Some(RateLimit::per_second(2)));
+    }
+
+    #[test]
+    fn only_refusals_and_unavailability_hold_on_retry_after() {
+        let now = Instant::now();
+        let later = RateLimitState {
+            retry_after: Some(Duration::from_secs(5)),
+            ..RateLimitState::default()
+        };
+        let pacer = pacer(None, None);
+        // A 202 with `retry-after` says when to poll, not when to send anything else.
+        pacer.observe(&later, now, now, Answer::Other);
+        assert_eq!(pacer.next_departure(now), None);
+        pacer.observe(&later, now, now, Answer::Unavailable);
+        assert_eq!(
+            pacer.next_departure(now),
+            Some(now + Duration::from_secs(5))
+        );
+
+        // A refusal holds even when the client's own requests fill the window: its model
+        // of the window was wrong.
+        let pacer = self::pacer(Some(RateLimit::per_second(2)), None);
+        pacer.lock().sent.extend([now, now]);
+        let refused = RateLimitState {
+            remaining: Some(0),
+            reset: Some(Duration::from_secs(2)),
+            ..RateLimitState::default()
+        };
+        pacer.observe(&refused, now, now, Answer::Refused);
+        assert_eq!(
+            pacer.next_departure(now),
+            Some(now + Duration::from_secs(2))
+        );
     }
 }

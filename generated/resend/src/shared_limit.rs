@@ -11,12 +11,13 @@
 //! the one the client paces to, learned from the server's headers.
 //!
 //! Redis only paces. When it cannot be reached, is slow or answers something else than the
-//! script's number, the client logs one warning, goes on with its own pacing and the
-//! server's headers, and tries Redis again a few seconds later: a request is never failed,
-//! delayed for long or sent twice because of Redis.
+//! script's number, the client logs one warning for the outage, goes on with its own pacing
+//! and the server's headers, and tries Redis again a few seconds later (and says so when
+//! Redis is back): a request is never failed, delayed for long or sent twice because of
+//! Redis.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -24,17 +25,25 @@ use sha2::{Digest, Sha256};
 use crate::error::Error;
 use crate::rate_limit::{RateLimit, margin};
 
-/// How long one exchange with Redis (connecting included) may take before the client paces
-/// on its own for that request.
+/// How long one exchange with Redis may take before the client paces on its own for that
+/// request.
 const REDIS_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// How long making the connection (TLS and authentication included) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The longest queue the shared log takes a reservation in. A fleet whose queue is longer
+/// is sending far past the limit; the request then paces on its own rather than wait hours.
+const MAX_QUEUE: Duration = Duration::from_secs(60 * 60);
 
 /// How long the client paces on its own after Redis failed, before it asks Redis again.
 const RETRY_REDIS_AFTER: Duration = Duration::from_secs(5);
 
 /// Grants the next departure for a key: the earliest time at which fewer than the limit
 /// departures fall in the window before it. `KEYS[1]` is the log, `ARGV` the limit, the
-/// window in milliseconds and a member name unique to this request. Returns how many
-/// milliseconds from now the request may leave.
+/// window in milliseconds, a member name unique to this request and the longest queue in
+/// milliseconds. Returns how many milliseconds from now the request may leave, or -1 (and
+/// reserves nothing) when that is further away than the longest queue.
 const SCRIPT: &str = r"
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
@@ -47,6 +56,9 @@ local at = now
 if count >= limit then
   local kth = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
   at = math.max(now, tonumber(kth[2]) + window)
+end
+if at - now > tonumber(ARGV[4]) then
+  return -1
 end
 redis.call('ZADD', key, at, ARGV[3])
 redis.call('PEXPIRE', key, at - now + window + 1000)
@@ -62,6 +74,8 @@ pub(crate) struct SharedLimit {
     connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
     /// While set, Redis failed and is not asked again before this time.
     down_until: Mutex<Option<Instant>>,
+    /// Whether Redis is in an outage that was warned about (one warning per outage).
+    outage: AtomicBool,
     /// Distinguishes this client's requests in the log.
     id: u64,
     counter: AtomicU64,
@@ -92,23 +106,16 @@ impl SharedLimit {
             script: redis::Script::new(SCRIPT),
             connection: tokio::sync::Mutex::new(None),
             down_until: Mutex::new(None),
+            outage: AtomicBool::new(false),
             id: crate::retry::random_u64(),
             counter: AtomicU64::new(0),
         })
     }
 
-    /// Whether Redis is in use: not failed lately.
-    pub(crate) fn is_active(&self) -> bool {
-        self.down_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .is_none()
-    }
-
     /// Takes a departure time from the shared log at `rate`, and says how long to wait for
-    /// it; `None` when Redis could not be asked (the client then paces on its own). A grant
-    /// further away than `max_wait` is taken for a wrong answer.
-    pub(crate) async fn reserve(&self, rate: RateLimit, max_wait: Duration) -> Option<Duration> {
+    /// it; `None` when Redis could not be asked, or the queue is longer than [`MAX_QUEUE`]
+    /// (the client then paces on its own).
+    pub(crate) async fn reserve(&self, rate: RateLimit) -> Option<Duration> {
         {
             let mut down = self
                 .down_until
@@ -127,44 +134,67 @@ impl SharedLimit {
             self.id,
             self.counter.fetch_add(1, Ordering::Relaxed)
         );
-        let answer = tokio::time::timeout(REDIS_TIMEOUT, async {
-            let mut connection = self.connection.lock().await;
+        let max_queue_ms = u64::try_from(MAX_QUEUE.as_millis()).unwrap_or(u64::MAX);
+        let mut connection = self.connection.lock().await;
+        let problem = 'exchange: {
             let live = match connection.take() {
                 Some(live) => connection.insert(live),
-                None => connection.insert(self.client.get_multiplexed_async_connection().await?),
+                None => {
+                    let connecting = self.client.get_multiplexed_async_connection();
+                    match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
+                        Ok(Ok(live)) => connection.insert(live),
+                        Ok(Err(error)) => break 'exchange format!("Redis failed: {error}"),
+                        Err(_) => {
+                            break 'exchange format!(
+                                "no connection to Redis within {} s",
+                                CONNECT_TIMEOUT.as_secs()
+                            );
+                        }
+                    }
+                }
             };
             let mut invocation = self.script.key(&self.key);
-            invocation.arg(rate.requests()).arg(window_ms).arg(&member);
-            let result = invocation.invoke_async::<i64>(live).await;
-            if result.is_err() {
-                // A broken connection is not used again; the next exchange makes a new one.
-                *connection = None;
-            }
-            result
-        })
-        .await;
-        let problem = match answer {
-            Ok(Ok(wait_ms)) => match u64::try_from(wait_ms).map(Duration::from_millis) {
-                Ok(wait) if wait <= max_wait => {
-                    return Some(wait);
+            invocation
+                .arg(rate.requests())
+                .arg(window_ms)
+                .arg(&member)
+                .arg(max_queue_ms);
+            let answer =
+                tokio::time::timeout(REDIS_TIMEOUT, invocation.invoke_async::<i64>(live)).await;
+            match answer {
+                Ok(Ok(-1)) => {
+                    tracing::debug!("the shared rate limit's queue is full; pacing on its own");
+                    return None;
                 }
-                _ => format!("Redis granted a wait of {wait_ms} ms"),
-            },
-            Ok(Err(error)) => format!("Redis failed: {error}"),
-            Err(_) => {
-                // The exchange was cut off mid-way: its connection is not used again.
-                *self.connection.lock().await = None;
-                format!(
+                Ok(Ok(wait_ms)) => match u64::try_from(wait_ms) {
+                    Ok(wait_ms) if wait_ms <= max_queue_ms => {
+                        if self.outage.swap(false, Ordering::Relaxed) {
+                            tracing::info!("shared rate limit reachable again");
+                        }
+                        return Some(Duration::from_millis(wait_ms));
+                    }
+                    _ => format!("Redis granted a wait of {wait_ms} ms"),
+                },
+                // A broken connection is not used again; the next exchange makes a new one.
+                Ok(Err(error)) => format!("Redis failed: {error}"),
+                Err(_) => format!(
                     "Redis did not answer within {} ms",
                     REDIS_TIMEOUT.as_millis()
-                )
+                ),
             }
         };
-        tracing::warn!(
-            problem = %problem,
-            retry_in_s = RETRY_REDIS_AFTER.as_secs(),
-            "shared rate limit unavailable; pacing with this client's own limit meanwhile"
-        );
+        // Whatever went wrong, the connection is not trusted again.
+        *connection = None;
+        drop(connection);
+        if self.outage.swap(true, Ordering::Relaxed) {
+            tracing::debug!(problem = %problem, "shared rate limit still unavailable");
+        } else {
+            tracing::warn!(
+                problem = %problem,
+                retry_in_s = RETRY_REDIS_AFTER.as_secs(),
+                "shared rate limit unavailable; pacing with this client's own limit meanwhile"
+            );
+        }
         *self
             .down_until
             .lock()
