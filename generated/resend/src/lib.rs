@@ -52,6 +52,10 @@ mod shared_limit;
 
 pub mod spec;
 pub mod types;
+
+#[cfg(feature = "webhooks")]
+mod webhook;
+
 pub mod api_keys;
 pub mod broadcasts;
 pub mod contacts;
@@ -67,6 +71,8 @@ pub use raw::RawRequest;
 pub use request::File;
 pub use response::ApiResponse;
 pub use spec::ErrorCode;
+#[cfg(feature = "webhooks")]
+pub use webhook::{VerifiedWebhook, Webhook, WebhookError};
 /// The HTTP client library the crate sends with, for its types (`StatusCode`,
 /// `HeaderMap`, `Method`) and to configure one of your own.
 pub use reqwest;

@@ -11,7 +11,9 @@ use crate::model::{Api, Auth};
 
 /// Versions of the generated crate's dependencies. One place, so that every crate agrees.
 const DEPENDENCIES: &str = r#"[dependencies]
+base64 = { version = "0.23", default-features = false, features = ["alloc"], optional = true }
 bytes = "1"
+hmac = { version = "0.13", optional = true }
 httpdate = "1"
 redis = { version = "1", default-features = false, features = ["tokio-comp", "script"], optional = true }
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "system-proxy"] }
@@ -25,6 +27,8 @@ url = "2"
 [features]
 # `ClientBuilder::shared_rate_limit`: one rate limit for every client of a key, kept in Redis.
 redis = ["dep:redis", "dep:sha2"]
+# `Webhook`: checks the signatures of the webhook requests the API sends.
+webhooks = ["dep:base64", "dep:hmac", "dep:sha2"]
 
 [dev-dependencies]
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
@@ -82,6 +86,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod shared_limit;
         pub mod spec;
         pub mod types;
+        #[cfg(feature = "webhooks")]
+        mod webhook;
 
         #(#modules)*
 
@@ -92,6 +98,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use request::File;
         pub use response::ApiResponse;
         pub use spec::ErrorCode;
+        #[cfg(feature = "webhooks")]
+        pub use webhook::{VerifiedWebhook, Webhook, WebhookError};
 
         /// The HTTP client library the crate sends with, for its types (`StatusCode`,
         /// `HeaderMap`, `Method`) and to configure one of your own.

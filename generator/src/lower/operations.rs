@@ -62,6 +62,7 @@ const MODULE_RESERVED: &[&str] = &[
     "spec",
     "types",
     "url",
+    "webhook",
 ];
 
 /// The operations of the spec, grouped by tag, sorted by module name.
