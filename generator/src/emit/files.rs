@@ -262,6 +262,14 @@ pub fn readme(api: &Api) -> String {
          every client of the same key and server, in any process, share one limit kept in \
          Redis; when Redis is unavailable each client paces on its own.\n"
     );
+    let _ = writeln!(
+        text,
+        "With the `webhooks` feature, `Webhook::new(\"whsec_...\")?.verify(&headers, &body)` \
+         checks a webhook request the API signed the Standard Webhooks way (`svix-*` or \
+         `webhook-*` headers, a timestamp within five minutes of now) and gives its id, the \
+         same on every redelivery, its timestamp and its JSON body; `verify_as::<T>` decodes \
+         the body into a type of yours.\n"
+    );
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");
         for example in &api.examples {
@@ -288,7 +296,9 @@ pub fn readme(api: &Api) -> String {
     let _ = writeln!(
         text,
         "An endpoint the spec does not describe can still be called with {raw} It is \
-         authenticated, paced and retried like the operations below.\n"
+         authenticated, paced and retried like the operations below. A query pair or a header \
+         the spec does not describe can be added to any operation with `.query(name, value)` \
+         or `.header(name, value)` on its builder (the credentials cannot be replaced).\n"
     );
     let _ = writeln!(text, "| call | request | summary |");
     let _ = writeln!(text, "| --- | --- | --- |");

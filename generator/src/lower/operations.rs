@@ -31,6 +31,8 @@ const BUILDER_RESERVED: &[&str] = &[
     "max_retries",
     "timeout",
     "deadline",
+    "query",
+    "header",
 ];
 
 /// Resource modules the crate defines itself.
