@@ -403,7 +403,7 @@ mod tests {
             "whsec_",
             "whsec_!!!",
             "YSBrZXkgb2YgdGhpcnR5LXR3byBieXRlcywgZml4ZWQ=",
-            "re_123456",
+            "sk_123456",
         ] {
             assert!(
                 matches!(Webhook::new(secret), Err(WebhookError::InvalidSecret)),
