@@ -194,21 +194,21 @@ mod tests {
 
     #[test]
     fn the_key_is_a_hash_that_names_neither_key_nor_url() {
-        let key = redis_key(Some("re_secret_123"), "https://api.example.com");
-        assert!(!key.contains("re_secret"));
+        let key = redis_key(Some("key_secret_123"), "https://api.example.com");
+        assert!(!key.contains("key_secret"));
         assert!(!key.contains("example"));
         assert_eq!(key.len(), "ratelimit:".len() + 32);
         assert_eq!(
             key,
-            redis_key(Some("re_secret_123"), "https://api.example.com")
+            redis_key(Some("key_secret_123"), "https://api.example.com")
         );
         assert_ne!(
             key,
-            redis_key(Some("re_secret_124"), "https://api.example.com")
+            redis_key(Some("key_secret_124"), "https://api.example.com")
         );
         assert_ne!(
             key,
-            redis_key(Some("re_secret_123"), "https://eu.example.com")
+            redis_key(Some("key_secret_123"), "https://eu.example.com")
         );
         // The separator keeps `ab` + `c` apart from `a` + `bc`.
         assert_ne!(redis_key(Some("ab"), "c"), redis_key(Some("a"), "bc"));
