@@ -1648,14 +1648,8 @@ async fn a_header_parameter_set_through_its_method_wins_over_an_extra_one() {
 
     let requests = received(&server).await;
     assert_eq!(requests.len(), 2, "{requests:#?}");
-    assert_eq!(
-        header(&requests[0], "idempotency-key"),
-        Some("from-method")
-    );
-    assert_eq!(
-        header(&requests[1], "idempotency-key"),
-        Some("only-header")
-    );
+    assert_eq!(header(&requests[0], "idempotency-key"), Some("from-method"));
+    assert_eq!(header(&requests[1], "idempotency-key"), Some("only-header"));
 }
 
 #[tokio::test]

@@ -69,7 +69,10 @@ fn headers(prefix: &str, id: &str, timestamp: &str, signatures: &str) -> HeaderM
     ] {
         let name = HeaderName::from_bytes(format!("{prefix}-{name}").as_bytes())
             .expect("a valid header name");
-        map.insert(name, HeaderValue::from_str(value).expect("a valid header value"));
+        map.insert(
+            name,
+            HeaderValue::from_str(value).expect("a valid header value"),
+        );
     }
     map
 }
@@ -94,7 +97,10 @@ fn a_signed_webhook_gives_its_id_timestamp_and_payload() {
         verified.timestamp
     );
     assert_eq!(verified.payload["type"], "email.delivered");
-    assert_eq!(verified.payload["data"]["to"], json!(["delivered@resend.dev"]));
+    assert_eq!(
+        verified.payload["data"]["to"],
+        json!(["delivered@resend.dev"])
+    );
 }
 
 #[test]
@@ -323,7 +329,13 @@ fn garbage_headers_give_errors_not_panics() {
 
 #[test]
 fn secrets_must_be_whsec_and_base64() {
-    for bad in ["", "whsec_", "whsec_***", "re_123", "MDEyMzQ1Njc4OWFiY2RlZg=="] {
+    for bad in [
+        "",
+        "whsec_",
+        "whsec_***",
+        "re_123",
+        "MDEyMzQ1Njc4OWFiY2RlZg==",
+    ] {
         let result = Webhook::new(bad);
         assert!(
             matches!(result, Err(WebhookError::InvalidSecret)),
