@@ -1562,3 +1562,134 @@ async fn error_unreachable_server_is_a_connection_error() {
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     assert_eq!(error.status(), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Query pairs and headers the spec does not describe
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn extra_query_pairs_and_headers_arrive_after_the_operations_own() {
+    let page = json!({"object": "list", "has_more": false, "data": []});
+    let server = start_json_server(200, page).await;
+    let client = client_for(&server);
+
+    client
+        .emails()
+        .list()
+        .limit(10)
+        .query("beta_filter", "a&b c")
+        .query("limit", 20)
+        .header("x-request-tag", "tag-1")
+        .header("X-Trace-Id", 42)
+        .await
+        .expect("list with extras");
+
+    let request = only_request(&server).await;
+    assert_request_line(
+        &request,
+        "GET",
+        "/emails",
+        Some("limit=10&beta_filter=a%26b+c&limit=20"),
+    );
+    assert_standard_headers(&request, false);
+    assert_eq!(header(&request, "x-request-tag"), Some("tag-1"));
+    assert_eq!(header(&request, "x-trace-id"), Some("42"));
+}
+
+#[tokio::test]
+async fn an_extra_authorization_header_does_not_replace_the_key() {
+    let server = start_json_server(200, json!({"id": "em_1"})).await;
+    let client = client_for(&server);
+    let body = SendEmailRequest {
+        from: "onboarding@acme.dev".into(),
+        to: vec!["delivered@resend.dev".into()],
+        subject: "Hi".into(),
+        text: Some("Hi".into()),
+        ..Default::default()
+    };
+
+    client
+        .emails()
+        .send(&body)
+        .header("authorization", "Bearer other")
+        .header("AUTHORIZATION", "Bearer yet-another")
+        .await
+        .expect("send succeeds");
+
+    let request = only_request(&server).await;
+    // Sent once, with the client's key.
+    assert_standard_headers(&request, true);
+    assert_eq!(header(&request, "authorization"), Some("Bearer re_test"));
+}
+
+#[tokio::test]
+async fn a_header_parameter_set_through_its_method_wins_over_an_extra_one() {
+    let server = start_json_server(200, json!({"id": "em_1"})).await;
+    let client = client_for(&server);
+    let body = SendEmailRequest {
+        from: "onboarding@acme.dev".into(),
+        to: vec!["delivered@resend.dev".into()],
+        subject: "Hi".into(),
+        text: Some("Hi".into()),
+        ..Default::default()
+    };
+
+    client
+        .emails()
+        .send(&body)
+        .header("idempotency-key", "from-header")
+        .idempotency_key("from-method")
+        .await
+        .expect("send succeeds");
+    // Without the method, the added header is the key (and no key is made up).
+    client
+        .emails()
+        .send(&body)
+        .header("Idempotency-Key", "only-header")
+        .await
+        .expect("send succeeds");
+
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    assert_eq!(header(&requests[0], "idempotency-key"), Some("from-method"));
+    assert_eq!(header(&requests[1], "idempotency-key"), Some("only-header"));
+}
+
+#[tokio::test]
+async fn extra_headers_the_client_sets_itself_are_refused_before_sending() {
+    let server = start_json_server(200, json!({"id": "em_1"})).await;
+    let client = client_for(&server);
+    let body = SendEmailRequest {
+        from: "onboarding@acme.dev".into(),
+        to: vec!["delivered@resend.dev".into()],
+        subject: "Hi".into(),
+        text: Some("Hi".into()),
+        ..Default::default()
+    };
+
+    for name in ["Content-Type", "accept", "content-length", "Host"] {
+        let error = client
+            .emails()
+            .send(&body)
+            .header(name, "text/plain")
+            .await
+            .expect_err("the client's own headers cannot be added");
+        match &error {
+            Error::Config { message } => assert!(
+                message.contains(name),
+                "the message names the header: {message}"
+            ),
+            other => panic!("{name}: expected Error::Config, got {other:?}"),
+        }
+    }
+    // An invalid header name is a configuration error too.
+    let error = client
+        .emails()
+        .get("em_1")
+        .header("bad name", "x")
+        .await
+        .expect_err("not a header name");
+    assert!(matches!(error, Error::Config { .. }), "{error:?}");
+
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+}

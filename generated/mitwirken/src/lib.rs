@@ -49,6 +49,9 @@ mod shared_limit;
 pub mod spec;
 pub mod types;
 
+#[cfg(feature = "webhooks")]
+mod webhook;
+
 pub use client::{Client, ClientBuilder, Server};
 pub use error::{ApiError, Error};
 pub use rate_limit::{RateLimit, RateLimitState};
@@ -56,6 +59,8 @@ pub use raw::RawRequest;
 pub use request::File;
 pub use response::ApiResponse;
 pub use spec::ErrorCode;
+#[cfg(feature = "webhooks")]
+pub use webhook::{VerifiedWebhook, Webhook, WebhookError};
 /// The HTTP client library the crate sends with, for its types (`StatusCode`,
 /// `HeaderMap`, `Method`) and to configure one of your own.
 pub use reqwest;

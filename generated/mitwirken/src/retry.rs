@@ -121,7 +121,8 @@ pub(crate) fn answer_of(status: StatusCode, code: Option<&str>) -> crate::rate_l
                 Answer::Refused
             }
         }
-        StatusCode::SERVICE_UNAVAILABLE => Answer::Unavailable,
+        // 503 Service Unavailable.
+        status if status.as_u16() == 503 => Answer::Unavailable,
         _ => Answer::Other,
     }
 }

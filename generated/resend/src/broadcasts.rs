@@ -238,6 +238,21 @@ impl<'a> ListBroadcasts<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of broadcasts.
@@ -308,6 +323,21 @@ impl<'a> CreateBroadcast<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was created.
@@ -364,6 +394,21 @@ impl<'a> GetBroadcast<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -425,6 +470,21 @@ impl<'a> DeleteBroadcast<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was removed.
@@ -481,6 +541,21 @@ impl<'a> UpdateBroadcast<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -550,6 +625,21 @@ impl<'a> SendBroadcast<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was queued or scheduled.
@@ -611,6 +701,21 @@ impl<'a> CancelBroadcast<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -708,6 +813,21 @@ impl<'a> ListBroadcastRecipients<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -812,6 +932,21 @@ impl<'a> ListBroadcastClickedLinks<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 

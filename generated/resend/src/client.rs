@@ -201,6 +201,7 @@ impl Client {
         &self,
         mut request: Request,
     ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error> {
+        request.add_extras()?;
         let url = self.url(&request)?;
         if let Some(name) = request.idempotency_header {
             if !request.has_header(name) {

@@ -316,6 +316,21 @@ impl<'a> ListContacts<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of contacts.
@@ -386,6 +401,21 @@ impl<'a> CreateContact<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The contact was created.
@@ -445,6 +475,21 @@ impl<'a> GetContact<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The contact.
@@ -498,6 +543,21 @@ impl<'a> DeleteContact<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -557,6 +617,21 @@ impl<'a> UpdateContact<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -646,6 +721,21 @@ impl<'a> ListContactImports<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of imports.
@@ -719,6 +809,21 @@ impl<'a> CreateContactImport<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The import was queued.
@@ -789,6 +894,21 @@ impl<'a> GetContactImport<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -873,6 +993,21 @@ impl<'a> ListContactSegments<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of segments.
@@ -944,6 +1079,21 @@ impl<'a> AddContactToSegment<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The contact is in the segment.
@@ -1006,6 +1156,21 @@ impl<'a> RemoveContactFromSegment<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -1097,6 +1262,21 @@ impl<'a> ListContactTopics<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of topic subscriptions.
@@ -1167,6 +1347,21 @@ impl<'a> UpdateContactTopics<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 

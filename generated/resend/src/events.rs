@@ -172,6 +172,21 @@ impl<'a> ListEvents<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of events.
@@ -239,6 +254,21 @@ impl<'a> CreateEvent<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The event was defined.
@@ -295,6 +325,21 @@ impl<'a> SendEvent<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -357,6 +402,21 @@ impl<'a> GetEvent<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The event.
@@ -410,6 +470,21 @@ impl<'a> DeleteEvent<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -469,6 +544,21 @@ impl<'a> UpdateEvent<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 

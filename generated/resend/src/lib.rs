@@ -55,6 +55,10 @@ mod shared_limit;
 
 pub mod spec;
 pub mod types;
+
+#[cfg(feature = "webhooks")]
+mod webhook;
+
 pub mod api_keys;
 pub mod automations;
 pub mod broadcasts;
@@ -79,6 +83,8 @@ pub use raw::RawRequest;
 pub use request::File;
 pub use response::ApiResponse;
 pub use spec::ErrorCode;
+#[cfg(feature = "webhooks")]
+pub use webhook::{VerifiedWebhook, Webhook, WebhookError};
 /// The HTTP client library the crate sends with, for its types (`StatusCode`,
 /// `HeaderMap`, `Method`) and to configure one of your own.
 pub use reqwest;

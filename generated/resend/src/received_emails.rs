@@ -148,6 +148,21 @@ impl<'a> ListReceivedEmails<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of received emails.
@@ -215,6 +230,21 @@ impl<'a> GetReceivedEmail<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -299,6 +329,21 @@ impl<'a> ListReceivedEmailAttachments<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of attachments.
@@ -370,6 +415,21 @@ impl<'a> GetReceivedEmailAttachment<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 

@@ -30,8 +30,9 @@ pub(crate) struct Request {
     pub(crate) options: CallOptions,
 }
 
-/// Settings of one call that override the client's.
-#[derive(Debug, Clone, Copy, Default)]
+/// Settings of one call that override the client's, and the query pairs and headers the
+/// caller adds to an operation beyond what the spec describes.
+#[derive(Clone, Default)]
 pub(crate) struct CallOptions {
     /// Retries after the first attempt.
     pub(crate) max_retries: Option<u32>,
@@ -39,7 +40,36 @@ pub(crate) struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     /// How long the call may go on trying from its first attempt.
     pub(crate) deadline: Option<Duration>,
+    /// Query pairs added by the caller, sent after the operation's own.
+    pub(crate) query: Vec<(String, String)>,
+    /// Headers added by the caller (see [`Request::add_extras`]).
+    pub(crate) headers: Vec<(String, String)>,
 }
+
+impl std::fmt::Debug for CallOptions {
+    /// The added headers by name only: their values may be secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("query", &self.query)
+            .field("headers", &header_names)
+            .finish()
+    }
+}
+
+/// Headers the client sets from the spec or the HTTP library sets itself, which a caller's
+/// added headers may not replace: the response is decoded according to `Accept` and the
+/// body is sent with its own `Content-Type` and length.
+const OWN_HEADERS: &[&str] = &[
+    "accept",
+    "content-length",
+    "content-type",
+    "host",
+    "transfer-encoding",
+];
 
 // Not every API uses every kind of parameter or body, so some of these go unused in a crate.
 #[allow(dead_code)]
@@ -105,6 +135,26 @@ impl Request {
     /// Adds a request header.
     pub(crate) fn header(&mut self, name: &str, value: impl Display) {
         self.headers.push((name.to_string(), value.to_string()));
+    }
+
+    /// Moves the caller's added query pairs and headers into the request. Query pairs go
+    /// after the operation's own; headers go before them, so that a header parameter set
+    /// through its method wins over an added header of the same name (and the credentials,
+    /// added by the client last, win over both). An added header the client sets itself
+    /// (`Accept`, `Content-Type`, ...) is refused rather than sent twice or ignored.
+    pub(crate) fn add_extras(&mut self) -> Result<(), Error> {
+        let headers = std::mem::take(&mut self.options.headers);
+        if let Some((name, _)) = headers
+            .iter()
+            .find(|(name, _)| OWN_HEADERS.iter().any(|own| name.eq_ignore_ascii_case(own)))
+        {
+            return Err(Error::config(format!(
+                "the header `{name}` is set by the client and cannot be added to a call"
+            )));
+        }
+        self.headers.splice(0..0, headers);
+        self.query.append(&mut self.options.query);
+        Ok(())
     }
 
     /// Names the header that carries the operation's idempotency key.

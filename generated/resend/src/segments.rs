@@ -136,6 +136,21 @@ impl<'a> ListSegments<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of segments.
@@ -203,6 +218,21 @@ impl<'a> CreateSegment<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The segment was created.
@@ -262,6 +292,21 @@ impl<'a> GetSegment<'a> {
         self
     }
 
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The segment.
@@ -315,6 +360,21 @@ impl<'a> DeleteSegment<'a> {
     /// limit included, for this call only (the client's setting otherwise).
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a query pair the spec does not describe, sent after the operation's own.
+    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds a header the spec does not describe. A header parameter of the same name
+    /// set through its method wins, and the credentials cannot be replaced this way;
+    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+    /// the client's, and adding one makes the call fail with `Error::Config`.
+    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 

@@ -11,7 +11,9 @@ use crate::model::{Api, Auth};
 
 /// Versions of the generated crate's dependencies. One place, so that every crate agrees.
 const DEPENDENCIES: &str = r#"[dependencies]
+base64 = { version = "0.23", default-features = false, features = ["alloc"], optional = true }
 bytes = "1"
+hmac = { version = "0.13", optional = true }
 httpdate = "1"
 redis = { version = "1", default-features = false, features = ["tokio-comp", "script"], optional = true }
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "system-proxy"] }
@@ -25,6 +27,8 @@ url = "2"
 [features]
 # `ClientBuilder::shared_rate_limit`: one rate limit for every client of a key, kept in Redis.
 redis = ["dep:redis", "dep:sha2"]
+# `Webhook`: checks the signatures of the webhook requests the API sends.
+webhooks = ["dep:base64", "dep:hmac", "dep:sha2"]
 
 [dev-dependencies]
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
@@ -82,6 +86,8 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
         mod shared_limit;
         pub mod spec;
         pub mod types;
+        #[cfg(feature = "webhooks")]
+        mod webhook;
 
         #(#modules)*
 
@@ -92,6 +98,8 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
         pub use request::File;
         pub use response::ApiResponse;
         pub use spec::ErrorCode;
+        #[cfg(feature = "webhooks")]
+        pub use webhook::{VerifiedWebhook, Webhook, WebhookError};
 
         /// The HTTP client library the crate sends with, for its types (`StatusCode`,
         /// `HeaderMap`, `Method`) and to configure one of your own.
@@ -253,6 +261,14 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
          every client of the same key and server, in any process, share one limit kept in \
          Redis; when Redis is unavailable each client paces on its own.\n"
     );
+    let _ = writeln!(
+        text,
+        "With the `webhooks` feature, `Webhook::new(\"whsec_...\")?.verify(&headers, &body)` \
+         checks a webhook request the API signed the Standard Webhooks way (`svix-*` or \
+         `webhook-*` headers, a timestamp within five minutes of now) and gives its id, the \
+         same on every redelivery, its timestamp and its JSON body; `verify_as::<T>` decodes \
+         the body into a type of yours.\n"
+    );
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");
         for example in &api.examples {
@@ -279,7 +295,9 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
     let _ = writeln!(
         text,
         "An endpoint the spec does not describe can still be called with {raw} It is \
-         authenticated, paced and retried like the operations below.\n"
+         authenticated, paced and retried like the operations below. A query pair or a header \
+         the spec does not describe can be added to any operation with `.query(name, value)` \
+         or `.header(name, value)` on its builder (the credentials cannot be replaced).\n"
     );
     let _ = writeln!(text, "| call | request | summary |");
     let _ = writeln!(text, "| --- | --- | --- |");

@@ -34,6 +34,7 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
         "src/response.rs",
         include_str!("../../templates/response.rs"),
     ),
+    ("src/webhook.rs", include_str!("../../templates/webhook.rs")),
 ];
 
 /// The paths of the runtime files, which are the same text in every generated crate.

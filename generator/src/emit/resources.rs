@@ -279,6 +279,21 @@ fn builder(op: &Operation) -> TokenStream {
             self.options.deadline = Some(deadline);
             self
         }
+
+        /// Adds a query pair the spec does not describe, sent after the operation's own.
+        pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+            self.options.query.push((name.to_string(), value.to_string()));
+            self
+        }
+
+        /// Adds a header the spec does not describe. A header parameter of the same name
+        /// set through its method wins, and the credentials cannot be replaced this way;
+        /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
+        /// the client's, and adding one makes the call fail with `Error::Config`.
+        pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+            self.options.headers.push((name.to_string(), value.to_string()));
+            self
+        }
     });
     let send_body = send_body(op);
     let on_success = op

@@ -23,6 +23,8 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "max_retries",
     "timeout",
     "deadline",
+    "query",
+    "header",
 ];
 
 /// An operation's parameters, sorted by where they go.
