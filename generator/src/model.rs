@@ -42,6 +42,9 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Example programs from `x-codeSamples` with `lang: Rust`, sorted by file stem.
     pub examples: Vec<Example>,
+    /// The events the API sends to webhooks (`webhooks` or `x-webhooks`), when it
+    /// describes any with an event type.
+    pub events: Option<Events>,
     /// Some of the spec's prose has square brackets that are not web links (`data[0]`, a
     /// link to an item of another crate), which rustdoc would take for links it cannot
     /// resolve.
@@ -441,6 +444,20 @@ pub enum ResponseBody {
     Bytes,
     /// Different bodies per status: the named enum of [`TypeKind::Responses`].
     ByStatus(String),
+}
+
+/// The webhook events: one enum, a variant per event type, tagged by a property of the body.
+#[derive(Debug, Clone)]
+pub struct Events {
+    /// The module that holds the enum (`webhook_events`, numbered if a resource has that name).
+    pub module: String,
+    /// The body property that holds the event type.
+    pub tag: String,
+    /// One per event type, in spec order; their types are named types of `types`.
+    pub variants: Vec<OneOfVariant>,
+    /// The spec declares a signature scheme the runtime's `Webhook` checks
+    /// (`x-webhook-signature: standard-webhooks`): give it a method that decodes events.
+    pub verify: bool,
 }
 
 #[derive(Debug, Clone)]

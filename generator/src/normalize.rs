@@ -46,8 +46,8 @@ const VALIDATION_ONLY: &[&str] = &[
     "$vocabulary",
 ];
 
-/// The document-level part, before bundling: what is dropped here (webhooks) pulls no other
-/// file in.
+/// The document-level part, before bundling: what is dropped here pulls no other file in.
+/// `webhooks` stay: the lowering step reads them from the tree (see `lower/webhooks.rs`).
 pub fn document(doc: &mut Value, sources: &Sources, diagnostics: &mut Diagnostics) {
     let mut normalizer = Normalizer {
         sources,
@@ -82,22 +82,6 @@ impl Normalizer<'_> {
     }
 
     fn top_level(&mut self, root: &mut Map<String, Value>) {
-        if let Some(webhooks) = root.remove("webhooks") {
-            let count = webhooks.as_object().map_or(0, Map::len);
-            if count > 0 {
-                let what = if count == 1 {
-                    "1 webhook".to_string()
-                } else {
-                    format!("{count} webhooks")
-                };
-                self.warn(
-                    "#/webhooks",
-                    format!(
-                        "{what} left out: webhooks are requests the API sends, not ones a client makes"
-                    ),
-                );
-            }
-        }
         if let Some(dialect) = root.remove("jsonSchemaDialect") {
             if dialect.as_str() != Some(OAS_DIALECT) {
                 self.warn(
@@ -543,6 +527,7 @@ mod tests {
             doc,
             json!({
                 "components": {"schemas": {"S": {"type": "object", "example": {"type": ["a", "null"], "const": 1}}}},
+                "webhooks": {"a": {}, "b": {}},
                 "paths": {},
             })
         );

@@ -48,12 +48,13 @@ impl Node {
             self,
             Node::SchemaMap | Node::NamedMap | Node::Examples | Node::Callbacks
         );
-        if is_object && key.starts_with("x-") {
+        // `x-webhooks` at the root is the 3.0 spelling of 3.1's `webhooks`.
+        if is_object && key.starts_with("x-") && !(self == Node::Root && key == "x-webhooks") {
             return Node::Data;
         }
         match self {
             Node::Root => match key {
-                "paths" | "webhooks" => Node::PathItems,
+                "paths" | "webhooks" | "x-webhooks" => Node::PathItems,
                 "components" => Node::Components,
                 _ => Node::Other,
             },

@@ -57,6 +57,10 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
         let module = ident(&r.module.rust);
         quote!(pub mod #module;)
     });
+    let events = api.events.as_ref().map(|events| {
+        let module = ident(&events.module);
+        quote!(pub mod #module;)
+    });
     // Square brackets in the spec's prose that rustdoc would read as links to items.
     let prose_links = api.prose_has_brackets.then(|| {
         quote! {
@@ -90,6 +94,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
         mod webhook;
 
         #(#modules)*
+        #events
 
         pub use client::{Client, ClientBuilder, Server};
         pub use error::{ApiError, Error};

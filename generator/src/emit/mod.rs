@@ -2,6 +2,7 @@
 //! `prettyplease`, and the few text files a crate needs.
 
 mod docs;
+mod events;
 mod files;
 mod layout;
 mod resources;
@@ -66,6 +67,12 @@ pub fn emit(api: &Api, settings: Settings<'_>) -> Result<BTreeMap<String, String
     rust("src/lib.rs".to_string(), files::lib_rs(api, settings))?;
     rust("src/spec.rs".to_string(), spec_facts::spec_rs(api))?;
     rust("src/types.rs".to_string(), types::types_rs(api))?;
+    if let Some(events) = &api.events {
+        rust(
+            format!("src/{}.rs", events.module),
+            events::events_rs(events),
+        )?;
+    }
     for resource in &api.resources {
         rust(
             format!("src/{}.rs", resource.module.rust),

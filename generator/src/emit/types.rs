@@ -35,7 +35,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             };
             let docs = doc_paragraphs(&[def.doc.as_deref(), Some(&note)]);
             if o.tag.is_some() {
-                tagged(docs, &name, o)
+                tagged(docs, &name, o, "")
             } else {
                 untagged(docs, &name, o)
             }
@@ -350,13 +350,15 @@ fn int_enumeration(docs: TokenStream, name: &proc_macro2::Ident, e: &IntEnum) ->
     }
 }
 
-/// The docs of an alternative: the spec's, else what it holds.
-fn variant_doc(o: &OneOf, index: usize) -> TokenStream {
+/// The docs of an alternative: the spec's, else what it holds. `module` is where named types
+/// live, as a path prefix (`crate::types::`), or empty inside `types.rs`.
+fn variant_doc(o: &OneOf, index: usize, module: &str) -> TokenStream {
     let Some(v) = o.variants.get(index) else {
         return TokenStream::new();
     };
     let holds = match &v.ty {
-        crate::model::TypeRef::Named(name) => format!("A [`{name}`]."),
+        crate::model::TypeRef::Named(name) if module.is_empty() => format!("A [`{name}`]."),
+        crate::model::TypeRef::Named(name) => format!("A [`{name}`]({module}{name})."),
         other => format!(
             "A value of type `{}`.",
             rust_type(other, &TokenStream::new())
@@ -377,16 +379,16 @@ fn variant_doc(o: &OneOf, index: usize) -> TokenStream {
     doc_paragraphs(&[Some(v.doc.as_deref().unwrap_or(&holds)), tagged.as_deref()])
 }
 
-fn variant_type(v: &crate::model::OneOfVariant) -> TokenStream {
-    let ty = rust_type(&v.ty, &TokenStream::new());
+fn variant_type(v: &crate::model::OneOfVariant, prefix: &TokenStream) -> TokenStream {
+    let ty = rust_type(&v.ty, prefix);
     if v.boxed { quote!(Box<#ty>) } else { ty }
 }
 
 fn untagged(docs: TokenStream, name: &proc_macro2::Ident, o: &OneOf) -> TokenStream {
     let variants = o.variants.iter().enumerate().map(|(index, v)| {
-        let docs = variant_doc(o, index);
+        let docs = variant_doc(o, index, "");
         let variant = ident(&v.name);
-        let ty = variant_type(v);
+        let ty = variant_type(v, &TokenStream::new());
         quote! {
             #docs
             #variant(#ty),
@@ -402,12 +404,20 @@ fn untagged(docs: TokenStream, name: &proc_macro2::Ident, o: &OneOf) -> TokenStr
     }
 }
 
-fn tagged(docs: TokenStream, name: &proc_macro2::Ident, o: &OneOf) -> TokenStream {
+/// A tagged enum of alternatives with hand-written serde impls. `module` is the path of the
+/// module the variants' named types live in (`crate::types::`), empty inside it.
+pub(super) fn tagged(
+    docs: TokenStream,
+    name: &proc_macro2::Ident,
+    o: &OneOf,
+    module: &str,
+) -> TokenStream {
     let tag = o.tag.as_deref().unwrap_or_default();
+    let prefix: TokenStream = module.parse().unwrap_or_default();
     let variants = o.variants.iter().enumerate().map(|(index, v)| {
-        let docs = variant_doc(o, index);
+        let docs = variant_doc(o, index, module);
         let variant = ident(&v.name);
-        let ty = variant_type(v);
+        let ty = variant_type(v, &prefix);
         quote! {
             #docs
             #variant(#ty),

@@ -57,6 +57,7 @@ pub fn assemble(
         retryable_statuses: retryable_statuses(ctx),
         types,
         examples: examples(ctx),
+        events: None,
         resources,
         prose_has_brackets: prose_has_brackets(ctx.raw, 0),
     }

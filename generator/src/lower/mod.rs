@@ -7,6 +7,7 @@ mod references;
 mod schema;
 mod types;
 mod unused;
+mod webhooks;
 
 use crate::Options;
 use crate::context::Ctx;
@@ -19,9 +20,12 @@ pub fn lower(ctx: &mut Ctx<'_>, options: &Options) -> Api {
     let mut space = types::TypeSpace::new(ctx);
     space.lower_components(ctx);
     let resources = operations::lower(ctx, &mut space);
+    let events = webhooks::lower(ctx, &mut space, &resources);
     let errors = api::error_model(ctx, &space);
     let types = space.finish(ctx);
-    api::assemble(ctx, options, types, resources, errors)
+    let mut api = api::assemble(ctx, options, types, resources, errors);
+    api.events = events;
+    api
 }
 
 /// What the unit tests of lowering share: a spec, parsed, as the context lowering runs in.
