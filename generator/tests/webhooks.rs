@@ -1,5 +1,6 @@
 //! Webhook signature verification of the generated Resend client (`resend_client::Webhook`,
-//! the `webhooks` feature), without a network.
+//! the `webhooks` feature), and the decoding of verified bodies into the event enum the spec's
+//! `x-webhooks` describe (`resend_client::webhook_events::Event`), without a network.
 //!
 //! Every signature here is computed by the test itself, with `hmac`, `sha2` and `base64`
 //! directly, the way the API's documentation describes it: HMAC-SHA256 over
@@ -21,6 +22,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use resend_client::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use resend_client::types::EmailDeliveredEventType;
+use resend_client::webhook_events::Event;
 use resend_client::{VerifiedWebhook, Webhook, WebhookError};
 use serde_json::json;
 use sha2::Sha256;
@@ -351,4 +354,127 @@ fn the_secret_never_appears_in_debug_output() {
     assert!(!text.contains(&encoded), "{text}");
     assert!(!text.contains("0123456789abcdef"), "{text}");
     assert!(text.contains("redacted"), "{text}");
+}
+
+/// A whole `email.delivered` body as the API's description gives it: the event type, when it
+/// happened, and the email it is about.
+const DELIVERED: &[u8] = br#"{"type":"email.delivered","created_at":"2026-12-04T16:00:01.000Z","data":{"email_id":"56761188-7520-42d8-8898-ff6fc54ce618","created_at":"2026-12-04T16:00:00.000Z","from":"Acme <onboarding@example.com>","to":["delivered@example.com"],"subject":"Your order has shipped","tags":{"category":"shipping"}}}"#;
+
+#[test]
+fn verify_event_decodes_a_delivered_email_into_its_variant() {
+    let verified = webhook()
+        .verify_event(&signed("svix", KEY, 0, DELIVERED), DELIVERED)
+        .expect("a signed email.delivered body is an event");
+    assert_eq!(verified.id, ID);
+    assert_eq!(verified.payload.event_type(), "email.delivered");
+    let Event::EmailDelivered(event) = verified.payload else {
+        panic!("not EmailDelivered: {:?}", verified.payload);
+    };
+    assert_eq!(event.r#type, EmailDeliveredEventType::EmailDelivered);
+    assert_eq!(event.created_at, "2026-12-04T16:00:01.000Z");
+    assert_eq!(event.data.email_id, "56761188-7520-42d8-8898-ff6fc54ce618");
+    assert_eq!(event.data.from, "Acme <onboarding@example.com>");
+    assert_eq!(event.data.to, ["delivered@example.com"]);
+    assert_eq!(event.data.subject, "Your order has shipped");
+    assert_eq!(
+        event
+            .data
+            .tags
+            .as_ref()
+            .and_then(|tags| tags.get("category"))
+            .map(String::as_str),
+        Some("shipping")
+    );
+    assert_eq!(event.data.broadcast_id, None);
+}
+
+#[test]
+fn an_event_type_the_client_does_not_know_is_unknown_and_kept_whole() {
+    let body = br#"{"type":"email.teleported","created_at":"2026-12-04T16:00:01.000Z","data":{"where":"the moon"}}"#;
+    let verified = webhook()
+        .verify_event(&signed("svix", KEY, 0, body), body)
+        .expect("an unknown event type is still an event");
+    assert_eq!(verified.payload.event_type(), "email.teleported");
+    let Event::Unknown(value) = &verified.payload else {
+        panic!("not Unknown: {:?}", verified.payload);
+    };
+    assert_eq!(value["data"]["where"], "the moon");
+    // Written back, it is the body as received.
+    let written = serde_json::to_value(&verified.payload).expect("an event serializes");
+    assert_eq!(
+        written,
+        serde_json::from_slice::<serde_json::Value>(body).expect("JSON")
+    );
+
+    // No `type` at all: also `Unknown`, with an empty event type.
+    let untyped = br#"{"data":{}}"#;
+    let verified = webhook()
+        .verify_event(&signed("svix", KEY, 0, untyped), untyped)
+        .expect("a body without a type is an unknown event");
+    assert!(matches!(verified.payload, Event::Unknown(_)));
+    assert_eq!(verified.payload.event_type(), "");
+}
+
+#[test]
+fn a_known_event_type_with_a_body_that_does_not_fit_is_an_error() {
+    // `email.delivered` without the email's required `from` and `subject`.
+    let body = br#"{"type":"email.delivered","created_at":"2026-12-04T16:00:01.000Z","data":{"email_id":"e","to":[]}}"#;
+    let error = webhook()
+        .verify_event(&signed("svix", KEY, 0, body), body)
+        .expect_err("a known type must fit its variant");
+    assert!(
+        matches!(error, WebhookError::InvalidPayload(_)),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn every_event_type_of_the_description_has_a_variant() {
+    // The 17 event types of the API's description, each decoded from a minimal body of its
+    // own kind and written back with its type.
+    let email = json!({"email_id": "e", "created_at": "t", "from": "f", "to": ["a@example.com"], "subject": "s"});
+    let mut bounced = email.clone();
+    bounced["bounce"] =
+        json!({"diagnosticCode": [], "message": "m", "subType": "General", "type": "Permanent"});
+    let mut clicked = email.clone();
+    clicked["click"] = json!({"ipAddress": "203.0.113.7", "link": "https://example.com", "timestamp": "t", "userAgent": "u"});
+    let mut failed = email.clone();
+    failed["failed"] = json!({"reason": "reached_daily_quota"});
+    let mut suppressed = email.clone();
+    suppressed["suppressed"] = json!({"diagnosticCode": [], "message": "m", "reason": "previous_bounce", "type": "Suppressed"});
+    let received = json!({"email_id": "e", "created_at": "t", "from": "f", "to": [], "subject": "s", "message_id": "<m@example.com>", "bcc": [], "cc": [], "attachments": [{"id": "a"}]});
+    let contact = json!({"id": "c", "created_at": "t", "updated_at": "t", "email": "c@example.com", "unsubscribed": false});
+    let domain = json!({"id": "d", "name": "example.com", "status": "verified", "created_at": "t", "region": "us-east-1", "records": [{"record": "SPF", "name": "send", "value": "v", "type": "TXT", "ttl": "Auto", "status": "verified"}]});
+    let cases = [
+        ("email.sent", &email),
+        ("email.delivered", &email),
+        ("email.delivery_delayed", &email),
+        ("email.bounced", &bounced),
+        ("email.complained", &email),
+        ("email.opened", &email),
+        ("email.clicked", &clicked),
+        ("email.failed", &failed),
+        ("email.scheduled", &email),
+        ("email.suppressed", &suppressed),
+        ("email.received", &received),
+        ("contact.created", &contact),
+        ("contact.updated", &contact),
+        ("contact.deleted", &contact),
+        ("domain.created", &domain),
+        ("domain.updated", &domain),
+        ("domain.deleted", &domain),
+    ];
+    for (event_type, data) in cases {
+        let body = json!({"type": event_type, "created_at": "t", "data": data});
+        let event: Event = serde_json::from_value(body.clone())
+            .unwrap_or_else(|error| panic!("{event_type}: {error}"));
+        assert!(
+            !matches!(event, Event::Unknown(_)),
+            "{event_type}: {event:?}"
+        );
+        assert_eq!(event.event_type(), event_type);
+        let written = serde_json::to_value(&event).expect("an event serializes");
+        assert_eq!(written["type"], event_type);
+        assert_eq!(written["data"]["created_at"], "t", "{event_type}");
+    }
 }

@@ -75,6 +75,7 @@ pub mod suppressions;
 pub mod templates;
 pub mod topics;
 pub mod webhooks;
+pub mod webhook_events;
 
 pub use client::{Client, ClientBuilder, Server};
 pub use error::{ApiError, Error};

@@ -916,6 +916,153 @@ pub struct Contact {
     pub properties: Option<std::collections::BTreeMap<String, ScalarValue>>,
 }
 
+/// The body of an `contact.created` event: contact created.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ContactCreatedEvent {
+    /// The event type.
+    pub r#type: ContactCreatedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The contact a contact event is about.
+    pub data: ContactEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContactCreatedEventType {
+    /// `contact.created`
+    ContactCreated,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl ContactCreatedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContactCreated => "contact.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ContactCreatedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact.created" => Self::ContactCreated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for ContactCreatedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ContactCreatedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactCreatedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `contact.deleted` event: contact deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ContactDeletedEvent {
+    /// The event type.
+    pub r#type: ContactDeletedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The contact a contact event is about.
+    pub data: ContactEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContactDeletedEventType {
+    /// `contact.deleted`
+    ContactDeleted,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl ContactDeletedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContactDeleted => "contact.deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ContactDeletedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact.deleted" => Self::ContactDeleted,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for ContactDeletedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ContactDeletedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactDeletedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The contact a contact event is about.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ContactEventData {
+    /// ID of the contact.
+    pub id: String,
+    /// ID of the audience the contact belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience_id: Option<String>,
+    /// IDs of the segments the contact is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_ids: Option<Vec<String>>,
+    /// When the contact was created.
+    pub created_at: String,
+    /// When the contact was last changed.
+    pub updated_at: String,
+    /// The contact's address.
+    pub email: String,
+    /// First name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Whether the contact opted out of every email from the team.
+    pub unsubscribed: bool,
+}
+
 /// An import of contacts from a CSV file.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactImport {
@@ -1131,6 +1278,66 @@ pub struct ContactTopicSubscription {
     /// Subscription state of a contact for a topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<TopicSubscription>,
+}
+
+/// The body of an `contact.updated` event: contact updated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ContactUpdatedEvent {
+    /// The event type.
+    pub r#type: ContactUpdatedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The contact a contact event is about.
+    pub data: ContactEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContactUpdatedEventType {
+    /// `contact.updated`
+    ContactUpdated,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl ContactUpdatedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContactUpdated => "contact.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ContactUpdatedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact.updated" => Self::ContactUpdated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for ContactUpdatedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ContactUpdatedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactUpdatedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 
 /// An API key to create.
@@ -1759,6 +1966,212 @@ impl<'de> serde::Deserialize<'de> for DomainClaimStatus {
     }
 }
 
+/// The body of an `domain.created` event: domain created.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DomainCreatedEvent {
+    /// The event type.
+    pub r#type: DomainCreatedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The domain a domain event is about.
+    pub data: DomainEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainCreatedEventType {
+    /// `domain.created`
+    DomainCreated,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainCreatedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DomainCreated => "domain.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainCreatedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "domain.created" => Self::DomainCreated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainCreatedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainCreatedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainCreatedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `domain.deleted` event: domain deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DomainDeletedEvent {
+    /// The event type.
+    pub r#type: DomainDeletedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The domain a domain event is about.
+    pub data: DomainEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainDeletedEventType {
+    /// `domain.deleted`
+    DomainDeleted,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainDeletedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DomainDeleted => "domain.deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainDeletedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "domain.deleted" => Self::DomainDeleted,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainDeletedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainDeletedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainDeletedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The domain a domain event is about.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DomainEventData {
+    /// ID of the domain.
+    pub id: String,
+    /// The domain name.
+    pub name: String,
+    /// Verification status of the domain as a whole.
+    pub status: DomainEventDataStatus,
+    /// When the domain was added.
+    pub created_at: String,
+    /// AWS region a domain sends from.
+    pub region: Region,
+    /// The DNS records the domain needs.
+    pub records: Vec<WebhookDomainRecord>,
+}
+
+/// Verification status of the domain as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainEventDataStatus {
+    /// `verified`
+    Verified,
+    /// `partially_verified`
+    PartiallyVerified,
+    /// `partially_failed`
+    PartiallyFailed,
+    /// `failed`
+    Failed,
+    /// `pending`
+    Pending,
+    /// `not_started`
+    NotStarted,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainEventDataStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Verified => "verified",
+            Self::PartiallyVerified => "partially_verified",
+            Self::PartiallyFailed => "partially_failed",
+            Self::Failed => "failed",
+            Self::Pending => "pending",
+            Self::NotStarted => "not_started",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainEventDataStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "verified" => Self::Verified,
+            "partially_verified" => Self::PartiallyVerified,
+            "partially_failed" => Self::PartiallyFailed,
+            "failed" => Self::Failed,
+            "pending" => Self::Pending,
+            "not_started" => Self::NotStarted,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainEventDataStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainEventDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainEventDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// A DNS record that must exist in the domain's zone for verification to succeed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecord {
@@ -1984,6 +2397,66 @@ impl<'de> serde::Deserialize<'de> for DomainStatus {
     }
 }
 
+/// The body of an `domain.updated` event: domain updated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DomainUpdatedEvent {
+    /// The event type.
+    pub r#type: DomainUpdatedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The domain a domain event is about.
+    pub data: DomainEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DomainUpdatedEventType {
+    /// `domain.updated`
+    DomainUpdated,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl DomainUpdatedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DomainUpdated => "domain.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DomainUpdatedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "domain.updated" => Self::DomainUpdated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for DomainUpdatedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DomainUpdatedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainUpdatedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// An email sent through the API. Listing endpoints return a subset of these fields (without the bodies).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Email {
@@ -2058,6 +2531,364 @@ pub struct EmailAttachment {
     /// Size of the attachment in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+
+/// The body of an `email.bounced` event: email bounced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailBouncedEvent {
+    /// The event type.
+    pub r#type: EmailBouncedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email that bounced, and why.
+    pub data: EmailBouncedEventData,
+}
+
+/// The email that bounced, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailBouncedEventData {
+    /// ID of the email.
+    pub email_id: String,
+    /// When the email was created.
+    pub created_at: String,
+    /// The sender, as `Name <address>` or a bare address.
+    pub from: String,
+    /// The recipients the event concerns.
+    pub to: Vec<String>,
+    /// Subject line of the email.
+    pub subject: String,
+    /// ID of the broadcast the email belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_id: Option<String>,
+    /// ID of the template the email was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// The email's tags, name to value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// Custom headers the email was sent with (absent when there were none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<WebhookEmailHeader>>,
+    /// Why the receiving server refused an email.
+    pub bounce: WebhookBounce,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailBouncedEventType {
+    /// `email.bounced`
+    EmailBounced,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailBouncedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailBounced => "email.bounced",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailBouncedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.bounced" => Self::EmailBounced,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailBouncedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailBouncedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailBouncedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.clicked` event: email clicked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailClickedEvent {
+    /// The event type.
+    pub r#type: EmailClickedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email whose link was followed, and the click.
+    pub data: EmailClickedEventData,
+}
+
+/// The email whose link was followed, and the click.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmailClickedEventData {
+    /// ID of the email.
+    pub email_id: String,
+    /// When the email was created.
+    pub created_at: String,
+    /// The sender, as `Name <address>` or a bare address.
+    pub from: String,
+    /// The recipients the event concerns.
+    pub to: Vec<String>,
+    /// Subject line of the email.
+    pub subject: String,
+    /// ID of the broadcast the email belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_id: Option<String>,
+    /// ID of the template the email was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// The email's tags, name to value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// Custom headers the email was sent with (absent when there were none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<WebhookEmailHeader>>,
+    /// One click on a tracked link.
+    pub click: WebhookClick,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailClickedEventType {
+    /// `email.clicked`
+    EmailClicked,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailClickedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailClicked => "email.clicked",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailClickedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.clicked" => Self::EmailClicked,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailClickedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailClickedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailClickedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.complained` event: email complained.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailComplainedEvent {
+    /// The event type.
+    pub r#type: EmailComplainedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email an email event is about.
+    pub data: OutboundEmailEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailComplainedEventType {
+    /// `email.complained`
+    EmailComplained,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailComplainedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailComplained => "email.complained",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailComplainedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.complained" => Self::EmailComplained,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailComplainedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailComplainedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailComplainedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.delivered` event: email delivered.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailDeliveredEvent {
+    /// The event type.
+    pub r#type: EmailDeliveredEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email an email event is about.
+    pub data: OutboundEmailEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailDeliveredEventType {
+    /// `email.delivered`
+    EmailDelivered,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailDeliveredEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailDelivered => "email.delivered",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailDeliveredEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.delivered" => Self::EmailDelivered,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailDeliveredEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailDeliveredEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailDeliveredEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.delivery_delayed` event: email delivery delayed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailDeliveryDelayedEvent {
+    /// The event type.
+    pub r#type: EmailDeliveryDelayedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email an email event is about.
+    pub data: OutboundEmailEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailDeliveryDelayedEventType {
+    /// `email.delivery_delayed`
+    EmailDeliveryDelayed,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailDeliveryDelayedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailDeliveryDelayed => "email.delivery_delayed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailDeliveryDelayedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.delivery_delayed" => Self::EmailDeliveryDelayed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailDeliveryDelayedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailDeliveryDelayedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailDeliveryDelayedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 
 /// Most recent delivery event recorded for an email.
@@ -2145,6 +2976,95 @@ impl serde::Serialize for EmailEvent {
 }
 
 impl<'de> serde::Deserialize<'de> for EmailEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.failed` event: email failed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailFailedEvent {
+    /// The event type.
+    pub r#type: EmailFailedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email that could not be sent, and why.
+    pub data: EmailFailedEventData,
+}
+
+/// The email that could not be sent, and why.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmailFailedEventData {
+    /// ID of the email.
+    pub email_id: String,
+    /// When the email was created.
+    pub created_at: String,
+    /// The sender, as `Name <address>` or a bare address.
+    pub from: String,
+    /// The recipients the event concerns.
+    pub to: Vec<String>,
+    /// Subject line of the email.
+    pub subject: String,
+    /// ID of the broadcast the email belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_id: Option<String>,
+    /// ID of the template the email was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// The email's tags, name to value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// Custom headers the email was sent with (absent when there were none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<WebhookEmailHeader>>,
+    /// Why an email could not be sent.
+    pub failed: WebhookFailure,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailFailedEventType {
+    /// `email.failed`
+    EmailFailed,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailFailedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailFailed => "email.failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailFailedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.failed" => Self::EmailFailed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailFailedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailFailedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailFailedEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2339,6 +3259,358 @@ pub struct EmailMetricsRow {
     /// Properties other than those above (the schema's `additionalProperties`).
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, f64>,
+}
+
+/// The body of an `email.opened` event: email opened.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailOpenedEvent {
+    /// The event type.
+    pub r#type: EmailOpenedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email an email event is about.
+    pub data: OutboundEmailEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailOpenedEventType {
+    /// `email.opened`
+    EmailOpened,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailOpenedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailOpened => "email.opened",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailOpenedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.opened" => Self::EmailOpened,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailOpenedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailOpenedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailOpenedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.received` event: email received.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailReceivedEvent {
+    /// The event type.
+    pub r#type: EmailReceivedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The metadata of a received email (its body is fetched separately).
+    pub data: EmailReceivedEventData,
+}
+
+/// The metadata of a received email (its body is fetched separately).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmailReceivedEventData {
+    /// ID of the received email.
+    pub email_id: String,
+    /// When the email was received.
+    pub created_at: String,
+    /// The sender's address.
+    pub from: String,
+    /// The recipients.
+    pub to: Vec<String>,
+    /// Subject line.
+    pub subject: String,
+    /// The `Message-ID` header of the email.
+    pub message_id: String,
+    /// BCC recipients.
+    pub bcc: Vec<String>,
+    /// CC recipients.
+    pub cc: Vec<String>,
+    /// The attachments' metadata.
+    pub attachments: Vec<WebhookAttachment>,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailReceivedEventType {
+    /// `email.received`
+    EmailReceived,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailReceivedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailReceived => "email.received",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailReceivedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.received" => Self::EmailReceived,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailReceivedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailReceivedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailReceivedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.scheduled` event: email scheduled.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailScheduledEvent {
+    /// The event type.
+    pub r#type: EmailScheduledEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email an email event is about.
+    pub data: OutboundEmailEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailScheduledEventType {
+    /// `email.scheduled`
+    EmailScheduled,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailScheduledEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailScheduled => "email.scheduled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailScheduledEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.scheduled" => Self::EmailScheduled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailScheduledEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailScheduledEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailScheduledEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.sent` event: email sent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailSentEvent {
+    /// The event type.
+    pub r#type: EmailSentEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email an email event is about.
+    pub data: OutboundEmailEventData,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailSentEventType {
+    /// `email.sent`
+    EmailSent,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailSentEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailSent => "email.sent",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailSentEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.sent" => Self::EmailSent,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailSentEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailSentEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailSentEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The body of an `email.suppressed` event: email suppressed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailSuppressedEvent {
+    /// The event type.
+    pub r#type: EmailSuppressedEventType,
+    /// When the event happened.
+    pub created_at: String,
+    /// The email that was not sent, and the suppression that stopped it.
+    pub data: EmailSuppressedEventData,
+}
+
+/// The email that was not sent, and the suppression that stopped it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailSuppressedEventData {
+    /// ID of the email.
+    pub email_id: String,
+    /// When the email was created.
+    pub created_at: String,
+    /// The sender, as `Name <address>` or a bare address.
+    pub from: String,
+    /// The recipients the event concerns.
+    pub to: Vec<String>,
+    /// Subject line of the email.
+    pub subject: String,
+    /// ID of the broadcast the email belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_id: Option<String>,
+    /// ID of the template the email was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// The email's tags, name to value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// Custom headers the email was sent with (absent when there were none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<WebhookEmailHeader>>,
+    /// Why an address is suppressed.
+    pub suppressed: WebhookSuppression,
+}
+
+/// The event type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailSuppressedEventType {
+    /// `email.suppressed`
+    EmailSuppressed,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl EmailSuppressedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailSuppressed => "email.suppressed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for EmailSuppressedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email.suppressed" => Self::EmailSuppressed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailSuppressedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailSuppressedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailSuppressedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 
 /// Selects a published template to render the email from. When a template is used the request must not also carry `html` or `text`; `from`, `subject` and `reply_to` in the request override the template's defaults.
@@ -3198,6 +4470,33 @@ pub struct ObjectReference {
     pub object: Option<String>,
     /// Identifier of the affected object.
     pub id: String,
+}
+
+/// The email an email event is about.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct OutboundEmailEventData {
+    /// ID of the email.
+    pub email_id: String,
+    /// When the email was created.
+    pub created_at: String,
+    /// The sender, as `Name <address>` or a bare address.
+    pub from: String,
+    /// The recipients the event concerns.
+    pub to: Vec<String>,
+    /// Subject line of the email.
+    pub subject: String,
+    /// ID of the broadcast the email belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_id: Option<String>,
+    /// ID of the template the email was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// The email's tags, name to value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// Custom headers the email was sent with (absent when there were none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<WebhookEmailHeader>>,
 }
 
 /// A received email with its bodies and headers.
@@ -4335,6 +5634,344 @@ pub struct Webhook {
     pub signing_secret: Option<String>,
 }
 
+/// Metadata of one attachment of a received email.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WebhookAttachment {
+    /// ID of the attachment.
+    pub id: String,
+    /// File name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// MIME type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `inline` or `attachment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_disposition: Option<String>,
+    /// Content-ID, for inline images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
+}
+
+/// Why the receiving server refused an email.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookBounce {
+    /// The receiving server's SMTP answers, one per recipient.
+    #[serde(rename = "diagnosticCode")]
+    pub diagnostic_code: Vec<String>,
+    /// Explanation of the bounce.
+    pub message: String,
+    /// Finer kind of bounce.
+    #[serde(rename = "subType")]
+    pub sub_type: WebhookBounceSubType,
+    /// Kind of bounce.
+    pub r#type: WebhookBounceType,
+}
+
+/// Finer kind of bounce.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookBounceSubType {
+    /// `Undetermined`
+    Undetermined,
+    /// `General`
+    General,
+    /// `NoEmail`
+    NoEmail,
+    /// `MailboxFull`
+    MailboxFull,
+    /// `MessageTooLarge`
+    MessageTooLarge,
+    /// `ContentRejected`
+    ContentRejected,
+    /// `AttachmentRejected`
+    AttachmentRejected,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl WebhookBounceSubType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undetermined => "Undetermined",
+            Self::General => "General",
+            Self::NoEmail => "NoEmail",
+            Self::MailboxFull => "MailboxFull",
+            Self::MessageTooLarge => "MessageTooLarge",
+            Self::ContentRejected => "ContentRejected",
+            Self::AttachmentRejected => "AttachmentRejected",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for WebhookBounceSubType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Undetermined" => Self::Undetermined,
+            "General" => Self::General,
+            "NoEmail" => Self::NoEmail,
+            "MailboxFull" => Self::MailboxFull,
+            "MessageTooLarge" => Self::MessageTooLarge,
+            "ContentRejected" => Self::ContentRejected,
+            "AttachmentRejected" => Self::AttachmentRejected,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookBounceSubType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookBounceSubType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookBounceSubType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Kind of bounce.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookBounceType {
+    /// `Undetermined`
+    Undetermined,
+    /// `Transient`
+    Transient,
+    /// `Permanent`
+    Permanent,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl WebhookBounceType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undetermined => "Undetermined",
+            Self::Transient => "Transient",
+            Self::Permanent => "Permanent",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for WebhookBounceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Undetermined" => Self::Undetermined,
+            "Transient" => Self::Transient,
+            "Permanent" => Self::Permanent,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookBounceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookBounceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookBounceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// One click on a tracked link.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WebhookClick {
+    /// IP address the click came from.
+    #[serde(rename = "ipAddress")]
+    pub ip_address: String,
+    /// The link followed.
+    pub link: String,
+    /// When the link was followed.
+    pub timestamp: String,
+    /// User agent of the browser that followed it.
+    #[serde(rename = "userAgent")]
+    pub user_agent: String,
+}
+
+/// One DNS record of a domain, as a domain event reports it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookDomainRecord {
+    /// What the record is for (SPF and DKIM for sending, Receiving MX for inbound mail, Tracking and TrackingCAA for open and click tracking).
+    pub record: WebhookDomainRecordRecord,
+    /// Name (or subdomain) of the record.
+    pub name: String,
+    /// Value to set.
+    pub value: String,
+    /// DNS record type.
+    pub r#type: DnsRecordType,
+    /// Time to live (`Auto`, or a number of seconds as text).
+    pub ttl: String,
+    /// Verification status of this record.
+    pub status: WebhookDomainRecordStatus,
+    /// Priority (MX records only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+}
+
+/// What the record is for (SPF and DKIM for sending, Receiving MX for inbound mail, Tracking and TrackingCAA for open and click tracking).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookDomainRecordRecord {
+    /// `SPF`
+    Spf,
+    /// `DKIM`
+    Dkim,
+    /// `Receiving MX`
+    ReceivingMx,
+    /// `Tracking`
+    Tracking,
+    /// `TrackingCAA`
+    TrackingCaa,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl WebhookDomainRecordRecord {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spf => "SPF",
+            Self::Dkim => "DKIM",
+            Self::ReceivingMx => "Receiving MX",
+            Self::Tracking => "Tracking",
+            Self::TrackingCaa => "TrackingCAA",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for WebhookDomainRecordRecord {
+    fn from(value: &str) -> Self {
+        match value {
+            "SPF" => Self::Spf,
+            "DKIM" => Self::Dkim,
+            "Receiving MX" => Self::ReceivingMx,
+            "Tracking" => Self::Tracking,
+            "TrackingCAA" => Self::TrackingCaa,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDomainRecordRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDomainRecordRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDomainRecordRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Verification status of this record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookDomainRecordStatus {
+    /// `pending`
+    Pending,
+    /// `verified`
+    Verified,
+    /// `failed`
+    Failed,
+    /// `temporary_failure`
+    TemporaryFailure,
+    /// `not_started`
+    NotStarted,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl WebhookDomainRecordStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Verified => "verified",
+            Self::Failed => "failed",
+            Self::TemporaryFailure => "temporary_failure",
+            Self::NotStarted => "not_started",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for WebhookDomainRecordStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "verified" => Self::Verified,
+            "failed" => Self::Failed,
+            "temporary_failure" => Self::TemporaryFailure,
+            "not_started" => Self::NotStarted,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDomainRecordStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDomainRecordStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDomainRecordStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// One custom header of an email.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WebhookEmailHeader {
+    /// Header name.
+    pub name: String,
+    /// Header value.
+    pub value: String,
+}
+
 /// Kind of event a webhook can subscribe to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookEventType {
@@ -4448,6 +6085,13 @@ impl<'de> serde::Deserialize<'de> for WebhookEventType {
     }
 }
 
+/// Why an email could not be sent.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WebhookFailure {
+    /// The reason, as a code.
+    pub reason: String,
+}
+
 /// Whether a webhook currently receives deliveries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookStatus {
@@ -4493,6 +6137,126 @@ impl serde::Serialize for WebhookStatus {
 }
 
 impl<'de> serde::Deserialize<'de> for WebhookStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Why an address is suppressed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookSuppression {
+    /// The receiving server's SMTP answers, one per recipient.
+    #[serde(rename = "diagnosticCode")]
+    pub diagnostic_code: Vec<String>,
+    /// Explanation of the suppression.
+    pub message: String,
+    /// What put the address on the list.
+    pub reason: WebhookSuppressionReason,
+    /// Which list the address is on.
+    pub r#type: WebhookSuppressionType,
+}
+
+/// What put the address on the list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookSuppressionReason {
+    /// `previous_bounce`
+    PreviousBounce,
+    /// `previous_complaint`
+    PreviousComplaint,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl WebhookSuppressionReason {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PreviousBounce => "previous_bounce",
+            Self::PreviousComplaint => "previous_complaint",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for WebhookSuppressionReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "previous_bounce" => Self::PreviousBounce,
+            "previous_complaint" => Self::PreviousComplaint,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookSuppressionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookSuppressionReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSuppressionReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Which list the address is on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookSuppressionType {
+    /// `Suppressed`
+    Suppressed,
+    /// `OnAccountSuppressionList`
+    OnAccountSuppressionList,
+    /// A value this version of the client does not know; the API may have added it.
+    Unknown(String),
+}
+
+impl WebhookSuppressionType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Suppressed => "Suppressed",
+            Self::OnAccountSuppressionList => "OnAccountSuppressionList",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for WebhookSuppressionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Suppressed" => Self::Suppressed,
+            "OnAccountSuppressionList" => Self::OnAccountSuppressionList,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookSuppressionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookSuppressionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSuppressionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
