@@ -274,6 +274,23 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
          same on every redelivery, its timestamp and its JSON body; `verify_as::<T>` decodes \
          the body into a type of yours.\n"
     );
+    if let Some(events) = &api.events {
+        let verify = if events.verify {
+            " With the `webhooks` feature, `webhook.verify_event(&headers, &body)` checks a \
+             request and decodes its body into an `Event`."
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            text,
+            "The events the API sends to webhook endpoints are `{module}::Event`, one variant \
+             per event type ({count}, told apart by the body's `{tag}`), and `Unknown` for a \
+             type this version does not know.{verify}\n",
+            module = events.module,
+            count = events.variants.len(),
+            tag = events.tag,
+        );
+    }
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");
         for example in &api.examples {

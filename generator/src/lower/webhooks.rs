@@ -204,3 +204,153 @@ fn event_type(ctx: &Ctx<'_>, entry: &Value, schema: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::test_support::{document, with_ctx};
+    use crate::lower::types::TypeSpace;
+    use crate::model::{Events, TypeRef};
+
+    /// The events of a whole spec, and the messages given on the way.
+    fn events(text: &str) -> (Option<Events>, Vec<String>) {
+        let Some(document) = document(text) else {
+            return (None, vec![format!("does not parse:\n{text}")]);
+        };
+        with_ctx(&document, |ctx| {
+            let mut space = TypeSpace::new(ctx);
+            space.lower_components(ctx);
+            super::lower(ctx, &mut space, &[])
+        })
+    }
+
+    /// The variants as (name, type, event type).
+    fn variants(events: &Events) -> Vec<(String, TypeRef, String)> {
+        events
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), v.ty.clone(), v.tags.join("|")))
+            .collect()
+    }
+
+    const BODY_31: &str = "
+openapi: 3.1.0
+info: {title: T, version: '1'}
+x-webhook-signature: standard-webhooks
+webhooks:
+  thing.done:
+    post:
+      description: A thing was done.
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                type: {const: thing.done}
+                id: {type: string}
+      responses: {'200': {description: ok}}
+";
+
+    #[test]
+    fn a_3_1_webhook_with_a_const_type_is_an_event_of_a_named_inline_type() {
+        let (events, messages) = events(BODY_31);
+        assert_eq!(messages, Vec::<String>::new());
+        let Some(events) = events else {
+            panic!("no events");
+        };
+        assert_eq!(
+            variants(&events),
+            [(
+                "ThingDone".to_string(),
+                TypeRef::Named("ThingDoneEvent".to_string()),
+                "thing.done".to_string()
+            )]
+        );
+        assert_eq!(events.tag, "type");
+        assert_eq!(events.module, "webhook_events");
+        assert!(events.verify);
+        assert_eq!(
+            events.variants.first().and_then(|v| v.doc.as_deref()),
+            Some("A thing was done.")
+        );
+    }
+
+    #[test]
+    fn x_event_type_names_the_type_and_a_second_webhook_of_one_type_is_left_out() {
+        let text = "
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Body:
+      type: object
+      properties:
+        type: {type: string, enum: [a.b]}
+x-webhooks:
+  first:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Body'}
+      responses: {'200': {description: ok}}
+  second:
+    x-event-type: c.d
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Body'}
+      responses: {'200': {description: ok}}
+  third:
+    post:
+      requestBody:
+        content:
+          application/cloudevents+json:
+            schema: {$ref: '#/components/schemas/Body'}
+      responses: {'200': {description: ok}}
+";
+        let (events, messages) = events(text);
+        let Some(events) = events else {
+            panic!("no events: {messages:?}");
+        };
+        let body = TypeRef::Named("Body".to_string());
+        assert_eq!(
+            variants(&events),
+            [
+                ("AB".to_string(), body.clone(), "a.b".to_string()),
+                ("CD".to_string(), body, "c.d".to_string()),
+            ]
+        );
+        assert_eq!(
+            messages,
+            [
+                "webhook `third` left out of the event enum: webhook `first` already has the event type `a.b`"
+            ]
+        );
+        // No `x-webhook-signature`: no verifying method, and no warning.
+        assert!(!events.verify);
+    }
+
+    #[test]
+    fn an_unknown_signature_scheme_is_a_warning() {
+        let text = BODY_31.replace("standard-webhooks", "{scheme: mine}");
+        let (events, messages) = events(&text);
+        assert_eq!(events.map(|e| e.verify), Some(false));
+        assert_eq!(
+            messages,
+            [
+                "`x-webhook-signature` is not a scheme the client knows: expected `standard-webhooks`, found `{\"scheme\":\"mine\"}`; the event enum gets no verifying method"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_webhooks_no_events() {
+        let text = BODY_31.replace("type: {const: thing.done}", "type: {type: string}");
+        let (events, messages) = events(&text);
+        assert!(events.is_none());
+        assert_eq!(messages.len(), 1, "{messages:?}");
+    }
+}
