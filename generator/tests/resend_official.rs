@@ -4,7 +4,8 @@
 //! Both documents are walked operation by operation (method, path, parameters and whether they
 //! are required, request body, success statuses) and, inside each operation, schema by schema
 //! (field names, types, requiredness, enum values), with references resolved and `allOf`
-//! merged. Every difference becomes one line of text, such as
+//! merged; the webhook events (our `x-webhooks`, their `webhooks`) are compared the same
+//! way, by name and request body. Every difference becomes one line of text, such as
 //!
 //! ```text
 //! GET /emails/{} response 200 .data[].last_event: enum values only here: ["suppressed"]
@@ -433,7 +434,51 @@ fn differences(ours: &Doc, theirs: &Doc) -> Vec<String> {
             out.push(format!("{key}: operation only here"));
         }
     }
+    compare_webhooks(ours, theirs, &mut out);
     out
+}
+
+/// The webhook events: ours under `x-webhooks` (a 3.0 document), theirs under 3.1's
+/// `webhooks`; each event's request body is compared like an operation's.
+fn compare_webhooks(ours: &Doc, theirs: &Doc, out: &mut Vec<String>) {
+    let empty = Map::new();
+    let events = |doc: &Doc<'_>, key: &str| -> BTreeMap<String, Value> {
+        doc.root
+            .get(key)
+            .and_then(Value::as_object)
+            .unwrap_or(&empty)
+            .iter()
+            .map(|(name, entry)| (name.clone(), entry.clone()))
+            .collect()
+    };
+    let our_events = events(ours, "x-webhooks");
+    let their_events = events(theirs, "webhooks");
+    let names: BTreeSet<&String> = our_events.keys().chain(their_events.keys()).collect();
+    for name in names {
+        let key = format!("webhook {name}");
+        let body = |entry: &Value| {
+            entry
+                .get("post")
+                .and_then(|post| post.get("requestBody"))
+                .cloned()
+        };
+        match (our_events.get(name), their_events.get(name)) {
+            (Some(_), None) => out.push(format!("{key}: event only here")),
+            (None, Some(_)) => out.push(format!("{key}: event only there")),
+            (Some(a), Some(b)) => match (body(a), body(b)) {
+                (Some(a), Some(b)) => {
+                    let (a, b) = (ours.resolve(&a).clone(), theirs.resolve(&b).clone());
+                    compare_content(&key, "request", (ours, &a), (theirs, &b), out);
+                }
+                (a, b) => out.push(format!(
+                    "{key}: body {} here, {} there",
+                    if a.is_some() { "given" } else { "missing" },
+                    if b.is_some() { "given" } else { "missing" }
+                )),
+            },
+            (None, None) => {}
+        }
+    }
 }
 
 fn compare_operation(
