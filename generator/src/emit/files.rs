@@ -12,6 +12,7 @@ use crate::model::{Api, Auth};
 /// Versions of the generated crate's dependencies. One place, so that every crate agrees.
 const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
+futures-core = "0.3"
 httpdate = "1"
 redis = { version = "1", default-features = false, features = ["tokio-comp", "script"], optional = true }
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "system-proxy"] }
@@ -73,6 +74,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
 
         mod client;
         mod error;
+        pub mod paginate;
         pub mod rate_limit;
         mod raw;
         mod request;
@@ -87,6 +89,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
 
         pub use client::{Client, ClientBuilder, Server};
         pub use error::{ApiError, Error};
+        pub use paginate::{Items, Pages};
         pub use rate_limit::{RateLimit, RateLimitState};
         pub use raw::RawRequest;
         pub use request::File;

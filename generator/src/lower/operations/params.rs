@@ -23,6 +23,9 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "max_retries",
     "timeout",
     "deadline",
+    "pages",
+    "items",
+    "into_request",
 ];
 
 /// An operation's parameters, sorted by where they go.
