@@ -69,7 +69,7 @@ enum State<'a> {
 }
 
 /// The pages of a paginated list, each as the operation's response: a
-/// [`Stream`](futures_core::Stream) of `Result<ApiResponse<P>, Error>`.
+/// [`Stream`] of `Result<ApiResponse<P>, Error>`.
 ///
 /// Made by the `.pages()` method of a list operation's request builder. The parameters set
 /// on the builder (the page size among them) are sent with every page; only the position
@@ -256,7 +256,7 @@ impl<P: DeserializeOwned> Stream for Pages<'_, P> {
 }
 
 /// The items of every page of a paginated list, in order: a
-/// [`Stream`](futures_core::Stream) of `Result<I, Error>`.
+/// [`Stream`] of `Result<I, Error>`.
 ///
 /// Made by the `.items()` method of a list operation's request builder. Pages are asked for
 /// as the items are read. After an error the stream ends.
