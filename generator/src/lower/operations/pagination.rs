@@ -354,7 +354,88 @@ fn resolve_alias<'t>(ty: &'t TypeRef, types: &'t [TypeDef]) -> &'t TypeRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lower::test_support::{document, spec, with_ctx};
+    use crate::lower::types::TypeSpace;
     use serde_json::json;
+
+    /// The operations of `body` (a spec's top level) lowered and paginated: each operation
+    /// id with whether it is paginated, and the diagnostics.
+    fn paginated(body: &str) -> (Vec<(String, bool)>, Vec<String>) {
+        let text = spec(body);
+        let Some(document) = document(&text) else {
+            return (Vec::new(), vec!["the spec does not parse".to_string()]);
+        };
+        with_ctx(&document, |ctx| {
+            let mut space = TypeSpace::new(ctx);
+            space.lower_components(ctx);
+            let mut resources = super::super::lower(ctx, &mut space);
+            let types = space.finish(ctx);
+            resolve(ctx, &types, &mut resources);
+            resources
+                .iter()
+                .flat_map(|r| &r.operations)
+                .map(|op| (op.operation_id.clone(), op.pagination.is_some()))
+                .collect()
+        })
+    }
+
+    const LISTS: &str = "
+paths:
+  /a:
+    get:
+      operationId: listA
+      parameters: [{name: after, in: query, schema: {type: string}}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}
+  /c:
+    get:
+      operationId: listC
+      parameters: [{name: after, in: query, schema: {type: string}}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {rows: {type: array, items: {type: string}}}}}}}
+components:
+  schemas:
+    Page:
+      type: object
+      properties:
+        has_more: {type: boolean}
+        data: {type: array, items: {type: object, properties: {id: {type: string}}}}
+";
+
+    #[test]
+    fn a_root_default_paginates_the_operations_it_fits_and_leaves_the_others_silently() {
+        let (operations, messages) = paginated(&format!(
+            "x-pagination: {{items: data, cursor-param: after, has-more: has_more}}\n{LISTS}"
+        ));
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!(
+            operations,
+            [
+                ("listA".to_string(), true),
+                ("getB".to_string(), false),
+                ("listC".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_declaration_on_an_operation_that_does_not_fit_is_a_warning() {
+        let body = LISTS.replace(
+            "      operationId: listC\n",
+            "      operationId: listC\n      x-pagination: {items: data, cursor-param: after}\n",
+        );
+        let (operations, messages) = paginated(&body);
+        assert_eq!(
+            messages,
+            ["`listC` is not paginated: its response has no property `data`"]
+        );
+        assert!(operations.iter().all(|(_, paginated)| !paginated));
+    }
 
     #[test]
     fn a_cursor_declaration_reads_with_its_defaults() {
