@@ -296,6 +296,9 @@ pub struct Pagination {
     pub has_more: Option<Vec<String>>,
     /// The builder method that sets the page size, when the operation takes one.
     pub page_size: Option<Name>,
+    /// The query parameter (wire name) of a backward cursor, set to the first item's
+    /// property: with [`PageNext::LastItem`] only.
+    pub backward: Option<String>,
 }
 
 /// The field of the page type that holds the items.

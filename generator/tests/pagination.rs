@@ -64,6 +64,19 @@ fn page(all: &[String], request: &Received) -> Reply {
     )
 }
 
+/// The page Resend would give for `before`: the `limit` items just before the named one.
+fn page_before(all: &[String], request: &Received) -> Reply {
+    let limit: usize = param(request, "limit").map_or(20, |l| l.parse().unwrap());
+    let before = param(request, "before").unwrap();
+    let end = all.iter().position(|id| *id == before).unwrap();
+    let start = end.saturating_sub(limit);
+    let data: Vec<Value> = all[start..end].iter().map(|id| email(id)).collect();
+    Reply::json(
+        200,
+        json!({"object": "list", "has_more": start > 0, "data": data}),
+    )
+}
+
 fn client(server: &Server) -> Client {
     Client::builder()
         .api_key("re_test")
@@ -220,4 +233,51 @@ async fn an_empty_page_ends_the_walk_even_with_has_more() {
     let read = client.emails().list().items().collect_all().await.unwrap();
     assert!(read.is_empty());
     assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_walk_started_with_before_goes_backward_with_the_first_items_id() {
+    let all = ids(250);
+    let served = all.clone();
+    let server = Server::start(move |_, request| match request {
+        None => Reply::json(200, json!({})),
+        Some(request) => page_before(&served, request),
+    })
+    .await;
+    let client = client(&server);
+
+    let read: Vec<String> = client
+        .emails()
+        .list()
+        .limit(100)
+        .before("e_230")
+        .items()
+        .collect_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|email| email.id)
+        .collect();
+
+    let mut expected = all[130..230].to_vec();
+    expected.extend_from_slice(&all[30..130]);
+    expected.extend_from_slice(&all[0..30]);
+    assert_eq!(
+        read, expected,
+        "page after page, each in the server's order"
+    );
+    let requests = server.received();
+    let befores: Vec<Option<String>> = requests.iter().map(|r| param(r, "before")).collect();
+    assert_eq!(
+        befores,
+        [
+            Some("e_230".to_string()),
+            Some("e_130".to_string()),
+            Some("e_030".to_string())
+        ]
+    );
+    for request in &requests {
+        assert_eq!(param(request, "after"), None, "{}", request.target);
+        assert_eq!(param(request, "limit").as_deref(), Some("100"));
+    }
 }

@@ -35,6 +35,10 @@ pub(crate) struct Paging {
     pub(crate) next: Next,
     /// The property path of a boolean that says whether more pages follow.
     pub(crate) has_more: Option<&'static [&'static str]>,
+    /// The query parameter of the backward cursor (`before`), for a position taken from an
+    /// item: when the first request sets it, the walk goes backward, each page asked for
+    /// with it set to the property of the page's first item.
+    pub(crate) backward: Option<&'static str>,
 }
 
 /// Where the next page's position comes from.
@@ -81,6 +85,8 @@ pub struct Pages<'a, P> {
     state: State<'a>,
     /// Positions already asked for, so that a server repeating one cannot loop forever.
     seen: HashSet<String>,
+    /// The caller set the backward cursor: the walk goes backward.
+    backward: bool,
     page: PhantomData<fn() -> P>,
 }
 
@@ -100,6 +106,10 @@ impl<'a, P: DeserializeOwned> Pages<'a, P> {
         first: Result<Request, Error>,
         paging: &'static Paging,
     ) -> Self {
+        let backward = match (&first, paging.backward) {
+            (Ok(request), Some(param)) => request.query.iter().any(|(name, _)| name == param),
+            _ => false,
+        };
         let state = match first {
             Ok(request) => State::Ready(request),
             Err(error) => State::Failed(error),
@@ -109,6 +119,7 @@ impl<'a, P: DeserializeOwned> Pages<'a, P> {
             paging,
             state,
             seen: HashSet::new(),
+            backward,
             page: PhantomData,
         }
     }
@@ -155,11 +166,15 @@ impl<'a, P: DeserializeOwned> Pages<'a, P> {
             }
         }
         let position = match &self.paging.next {
-            Next::LastItem { param, property } => items
-                .and_then(|items| items.last())
-                .and_then(|item| item.get(*property))
-                .and_then(text)
-                .map(|cursor| (*param, cursor)),
+            Next::LastItem { param, property } => {
+                let (param, item) = match self.paging.backward.filter(|_| self.backward) {
+                    Some(backward) => (backward, items.and_then(|items| items.first())),
+                    None => (*param, items.and_then(|items| items.last())),
+                };
+                item.and_then(|item| item.get(*property))
+                    .and_then(text)
+                    .map(|cursor| (param, cursor))
+            }
             Next::Property { param, path } => {
                 at(page, path).and_then(text).map(|token| (*param, token))
             }

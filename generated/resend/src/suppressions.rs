@@ -208,7 +208,7 @@ impl<'a> ListSuppressions<'a> {
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
     ///
-    /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item. Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
+    /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
     pub fn pages(self) -> crate::Pages<'a, types::ListSuppressionsResponse> {
@@ -219,6 +219,7 @@ impl<'a> ListSuppressions<'a> {
                 property: "id",
             },
             has_more: Some(&["has_more"]),
+            backward: Some("before"),
         };
         let client = self.client;
         crate::paginate::Pages::new(client, self.into_request(), &PAGING)

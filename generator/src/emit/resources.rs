@@ -548,6 +548,10 @@ fn paging_methods(op: &Operation, pagination: &Pagination, page: &TokenStream) -
         Some(path) => quote!(Some(&[#(#path),*])),
         None => quote!(None),
     };
+    let backward = match &pagination.backward {
+        Some(param) => quote!(Some(#param)),
+        None => quote!(None),
+    };
     let item = stored_type(&pagination.item);
     let items_of = match &pagination.items {
         None => quote!(std::convert::identity),
@@ -571,6 +575,12 @@ fn paging_methods(op: &Operation, pagination: &Pagination, page: &TokenStream) -
         PageNext::LinkHeader => {
             "the next page is the `rel=\"next\"` link of the `Link` header, followed only while it stays under the client's base URL".to_string()
         }
+    };
+    let how = match (&pagination.next, &pagination.backward) {
+        (PageNext::LastItem { property, .. }, Some(backward)) => format!(
+            "{how} (with `{backward}` set here, the walk goes backward: `{backward}` is set to the `{property}` of the first item)"
+        ),
+        _ => how,
     };
     let size = pagination.page_size.as_ref().map(|size| {
         format!(
@@ -603,6 +613,7 @@ fn paging_methods(op: &Operation, pagination: &Pagination, page: &TokenStream) -
                 items: &[#(#items_path),*],
                 next: #next,
                 has_more: #has_more,
+                backward: #backward,
             };
             let client = self.client;
             crate::paginate::Pages::new(client, self.into_request(), &PAGING)

@@ -27,6 +27,8 @@ struct Declared {
     next: Next,
     has_more: Option<Vec<String>>,
     page_size: Option<String>,
+    /// `reverse-cursor-param`: the query parameter of a backward cursor.
+    backward: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +77,7 @@ pub fn resolve(ctx: &mut Ctx<'_>, types: &[TypeDef], resources: &mut [Resource])
                         .iter()
                         .any(|p| p.wire_name == "limit")
                         .then(|| "limit".to_string()),
+                    backward: None,
                 };
                 (Some(dropshot), dropshot_pointer, true)
             } else {
@@ -126,6 +129,7 @@ fn read(value: &Value) -> Result<Declared, (Option<&'static str>, String)> {
         "cursor-from",
         "has-more",
         "page-size-param",
+        "reverse-cursor-param",
     ];
     if let Some(unknown) = map.keys().find(|key| !known.contains(&key.as_str())) {
         return Err((
@@ -157,6 +161,7 @@ fn read(value: &Value) -> Result<Declared, (Option<&'static str>, String)> {
     }
     let has_more = text("has-more")?.map(path);
     let page_size = text("page-size-param")?;
+    let backward = text("reverse-cursor-param")?;
     let next = match style.as_str() {
         "cursor" | "next-token" => {
             let param = text("cursor-param")?.ok_or((
@@ -208,11 +213,19 @@ fn read(value: &Value) -> Result<Declared, (Option<&'static str>, String)> {
             ));
         }
     };
+    if backward.is_some() && !matches!(next, Next::LastItem { .. }) {
+        return Err((
+            Some("reverse-cursor-param"),
+            "a backward cursor is taken from an item: it needs `cursor-from: last-item.<property>`"
+                .to_string(),
+        ));
+    }
     Ok(Declared {
         items,
         next,
         has_more,
         page_size,
+        backward,
     })
 }
 
@@ -327,12 +340,21 @@ fn fit(
                 .clone(),
         ),
     };
+    if let Some(wire) = &declared.backward {
+        if query(wire).is_none() {
+            return Err((
+                Some("reverse-cursor-param"),
+                format!("it has no query parameter `{wire}`"),
+            ));
+        }
+    }
     Ok(Pagination {
         items,
         item,
         next,
         has_more: declared.has_more.clone(),
         page_size,
+        backward: declared.backward.clone(),
     })
 }
 
@@ -451,6 +473,7 @@ components:
                 },
                 has_more: Some(vec!["has_more".to_string()]),
                 page_size: None,
+                backward: None,
             })
         );
     }
@@ -484,5 +507,10 @@ components:
         assert!(read(&json!({"style": "next-token", "cursor-param": "t"})).is_err());
         assert!(read(&json!({"cursor-param": "t", "colour": "red"})).is_err());
         assert!(read(&json!({"style": "link-header"})).is_ok());
+        assert_eq!(
+            read(&json!({"style": "link-header", "reverse-cursor-param": "before"}))
+                .map_err(|e| e.0),
+            Err(Some("reverse-cursor-param"))
+        );
     }
 }
