@@ -282,6 +282,46 @@ pub struct Operation {
     pub response: Response,
     /// Name of the header parameter that carries an idempotency key, if any.
     pub idempotency_key: Option<String>,
+    /// How the pages of a list link up, when the operation is a paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+/// A paginated list (`x-pagination`, `x-dropshot-pagination`): where a page keeps its items
+/// and where the next page's position comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The page's property that holds the items (wire name); `None`: the page is the list.
+    pub items: Option<ItemsField>,
+    /// The type of one item.
+    pub item: TypeRef,
+    pub next: PageNext,
+    /// Property path (wire names) of the boolean that says more pages follow.
+    pub has_more: Option<Vec<String>>,
+    /// The builder method that sets the page size, when the operation takes one.
+    pub page_size: Option<Name>,
+    /// The query parameter (wire name) of a backward cursor, set to the first item's
+    /// property: with [`PageNext::LastItem`] only.
+    pub backward: Option<String>,
+}
+
+/// The field of the page type that holds the items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemsField {
+    pub wire_name: String,
+    pub field: Name,
+    /// The field is an `Option` (not required, or nullable).
+    pub optional: bool,
+}
+
+/// Where the next page's position comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageNext {
+    /// A property of the last item, sent as the query parameter `param` (wire names).
+    LastItem { param: String, property: String },
+    /// A property of the page (a path of wire names), sent as the query parameter `param`.
+    Property { param: String, path: Vec<String> },
+    /// The `rel="next"` link of the `Link` header.
+    LinkHeader,
 }
 
 impl Operation {

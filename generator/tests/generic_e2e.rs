@@ -6,8 +6,10 @@
 //!   exercised by `tests/generic_e2e/api_key_servers.rs`.
 //! - `tests/fixtures/no_auth.yaml`: no security at all, several servers, no extensions;
 //!   exercised by `tests/generic_e2e/no_auth.rs`.
+//! - `tests/fixtures/pagination.yaml`: lists paginated by a next-page token (declared, and
+//!   Dropshot's mark) and by the `Link` header; exercised by `tests/generic_e2e/pagination.rs`.
 //!
-//! Both crates are generated into a throw-away workspace under
+//! The crates are generated into a throw-away workspace under
 //! `<workspace>/target/generic-e2e/`, each with its test file (and the recording server of
 //! `tests/generic_e2e/server.rs`), and `cargo test` runs there as `common::run_end_to_end`
 //! describes. Every request goes to a wiremock server on 127.0.0.1.
@@ -51,6 +53,12 @@ fn clients_of_specs_unlike_the_real_ones_work_against_a_local_server() {
                     ("tests/server/mod.rs", "tests/generic_e2e/server.rs"),
                 ],
                 passed: &[("tests/no_auth.rs", 5)],
+            },
+            EndToEndCrate {
+                spec: "tests/fixtures/pagination.yaml",
+                member: "fixture-pagination",
+                files: &[("tests/pagination.rs", "tests/generic_e2e/pagination.rs")],
+                passed: &[("tests/pagination.rs", 4)],
             },
         ],
     );

@@ -35,6 +35,7 @@
 mod client;
 mod error;
 
+pub mod paginate;
 pub mod rate_limit;
 
 mod raw;
@@ -54,6 +55,7 @@ mod webhook;
 
 pub use client::{Client, ClientBuilder, Server};
 pub use error::{ApiError, Error};
+pub use paginate::{Items, Pages};
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use raw::RawRequest;
 pub use request::File;

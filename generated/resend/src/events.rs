@@ -209,6 +209,56 @@ impl<'a> ListEvents<'a> {
         request.options = self.options;
         self.client.execute(request).await
     }
+
+    /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
+    ///
+    /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
+    ///
+    /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    pub fn pages(self) -> crate::Pages<'a, types::ListEventsResponse> {
+        static PAGING: crate::paginate::Paging = crate::paginate::Paging {
+            items: &["data"],
+            next: crate::paginate::Next::LastItem {
+                param: "after",
+                property: "id",
+            },
+            has_more: Some(&["has_more"]),
+            backward: Some("before"),
+        };
+        let client = self.client;
+        crate::paginate::Pages::new(client, self.into_request(), &PAGING)
+    }
+
+    /// Every item of the list, page after page, as a stream (`futures_core::Stream`, or `.next().await`; `.collect_all().await` reads them all).
+    ///
+    /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
+    ///
+    /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    pub fn items(self) -> crate::Items<'a, types::ListEventsResponse, types::Event> {
+        crate::paginate::Items::new(
+            self.pages(),
+            |page: types::ListEventsResponse| page.data,
+        )
+    }
+
+    /// The request of the first page.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
+        let mut request = crate::request::Request::new(
+            reqwest::Method::GET,
+            vec!["events".to_string()],
+        );
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after {
+            request.query("after", value);
+        }
+        if let Some(value) = &self.before {
+            request.query("before", value);
+        }
+        request.options = self.options;
+        Ok(request)
+    }
 }
 
 impl<'a> std::future::IntoFuture for ListEvents<'a> {

@@ -42,6 +42,7 @@
 mod client;
 mod error;
 
+pub mod paginate;
 pub mod rate_limit;
 
 mod raw;
@@ -79,6 +80,7 @@ pub mod webhook_events;
 
 pub use client::{Client, ClientBuilder, Server};
 pub use error::{ApiError, Error};
+pub use paginate::{Items, Pages};
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use raw::RawRequest;
 pub use request::File;

@@ -13,7 +13,7 @@ use crate::error::Error;
 
 /// Method, path, query, headers and body of one call. Path segments and query values are
 /// kept unencoded here; the client percent-encodes them when it builds the URL.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) segments: Vec<String>,

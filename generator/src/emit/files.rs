@@ -13,6 +13,7 @@ use crate::model::{Api, Auth};
 const DEPENDENCIES: &str = r#"[dependencies]
 base64 = { version = "0.23", default-features = false, features = ["alloc"], optional = true }
 bytes = "1"
+futures-core = "0.3"
 hmac = { version = "0.13", optional = true }
 httpdate = "1"
 redis = { version = "1", default-features = false, features = ["tokio-comp", "script"], optional = true }
@@ -81,6 +82,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
 
         mod client;
         mod error;
+        pub mod paginate;
         pub mod rate_limit;
         mod raw;
         mod request;
@@ -98,6 +100,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
 
         pub use client::{Client, ClientBuilder, Server};
         pub use error::{ApiError, Error};
+        pub use paginate::{Items, Pages};
         pub use rate_limit::{RateLimit, RateLimitState};
         pub use raw::RawRequest;
         pub use request::File;

@@ -21,6 +21,10 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/client.rs", include_str!("../../templates/client.rs")),
     ("src/error.rs", include_str!("../../templates/error.rs")),
     (
+        "src/paginate.rs",
+        include_str!("../../templates/paginate.rs"),
+    ),
+    (
         "src/rate_limit.rs",
         include_str!("../../templates/rate_limit.rs"),
     ),

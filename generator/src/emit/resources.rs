@@ -10,8 +10,8 @@ use quote::quote;
 use crate::emit::docs::{doc, doc_paragraphs, inner_doc_paragraphs};
 use crate::emit::{ident, rust_type};
 use crate::model::{
-    Body, BodyKind, Operation, Param, ParamStyle, PartKind, PathPiece, Resource, ResponseBody,
-    TypeRef,
+    Body, BodyKind, Operation, PageNext, Pagination, Param, ParamStyle, PartKind, PathPiece,
+    Resource, ResponseBody, TypeRef,
 };
 
 pub fn resource_rs(resource: &Resource) -> TokenStream {
@@ -296,6 +296,10 @@ fn builder(op: &Operation) -> TokenStream {
         }
     });
     let send_body = send_body(op);
+    let paging = op
+        .pagination
+        .as_ref()
+        .map(|pagination| paging_methods(op, pagination, &success));
     let on_success = op
         .response
         .doc
@@ -320,6 +324,8 @@ fn builder(op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<crate::ApiResponse<#success>, crate::Error> {
                 #send_body
             }
+
+            #paging
         }
 
         impl<'a> std::future::IntoFuture for #builder<'a> {
@@ -335,7 +341,8 @@ fn builder(op: &Operation) -> TokenStream {
     }
 }
 
-fn send_body(op: &Operation) -> TokenStream {
+/// The statements that build the operation's request from the builder, into `request`.
+fn build_request(op: &Operation) -> TokenStream {
     let method = ident(op.http_method.as_upper());
     let segments = op.path.iter().map(|part| {
         let mut format = String::new();
@@ -405,6 +412,18 @@ fn send_body(op: &Operation) -> TokenStream {
     if let Some(accept) = &op.response.accept {
         statements.push(quote!(request.accept(#accept);));
     }
+    quote! {
+        #(#joins)*
+        let mut request = crate::request::Request::new(
+            reqwest::Method::#method,
+            vec![#(#segments),*],
+        );
+        #(#statements)*
+    }
+}
+
+fn send_body(op: &Operation) -> TokenStream {
+    let build = build_request(op);
     let execute = match &op.response.body {
         ResponseBody::Json(_) if op.response.optional => {
             quote!(self.client.execute_optional(request).await)
@@ -419,12 +438,7 @@ fn send_body(op: &Operation) -> TokenStream {
         }
     };
     quote! {
-        #(#joins)*
-        let mut request = crate::request::Request::new(
-            reqwest::Method::#method,
-            vec![#(#segments),*],
-        );
-        #(#statements)*
+        #build
         #execute
     }
 }
@@ -524,6 +538,111 @@ fn param_statement(param: &Param, query: bool) -> TokenStream {
             if let Some(value) = &self.#name {
                 #statement
             }
+        }
+    }
+}
+
+/// `.pages()` and `.items()` of a paginated list, and the request they start from.
+fn paging_methods(op: &Operation, pagination: &Pagination, page: &TokenStream) -> TokenStream {
+    let build = build_request(op);
+    let items_path: Vec<&str> = pagination
+        .items
+        .iter()
+        .map(|items| items.wire_name.as_str())
+        .collect();
+    let next = match &pagination.next {
+        PageNext::LastItem { param, property } => quote! {
+            crate::paginate::Next::LastItem { param: #param, property: #property }
+        },
+        PageNext::Property { param, path } => quote! {
+            crate::paginate::Next::Property { param: #param, path: &[#(#path),*] }
+        },
+        PageNext::LinkHeader => quote!(crate::paginate::Next::LinkHeader),
+    };
+    let has_more = match &pagination.has_more {
+        Some(path) => quote!(Some(&[#(#path),*])),
+        None => quote!(None),
+    };
+    let backward = match &pagination.backward {
+        Some(param) => quote!(Some(#param)),
+        None => quote!(None),
+    };
+    let item = stored_type(&pagination.item);
+    let items_of = match &pagination.items {
+        None => quote!(std::convert::identity),
+        Some(items) => {
+            let field = ident(&items.field.rust);
+            if items.optional {
+                quote!(|page: #page| page.#field.unwrap_or_default())
+            } else {
+                quote!(|page: #page| page.#field)
+            }
+        }
+    };
+    let how = match &pagination.next {
+        PageNext::LastItem { param, property } => {
+            format!("the next page is asked for with `{param}` set to the `{property}` of the last item")
+        }
+        PageNext::Property { param, path } => format!(
+            "the next page is asked for with `{param}` set to the page's `{}`",
+            path.join(".")
+        ),
+        PageNext::LinkHeader => {
+            "the next page is the `rel=\"next\"` link of the `Link` header, followed only while it stays under the client's base URL".to_string()
+        }
+    };
+    let how = match (&pagination.next, &pagination.backward) {
+        (PageNext::LastItem { property, .. }, Some(backward)) => format!(
+            "{how} (with `{backward}` set here, the walk goes backward: `{backward}` is set to the `{property}` of the first item)"
+        ),
+        _ => how,
+    };
+    let size = pagination.page_size.as_ref().map(|size| {
+        format!(
+            "Set the page size with `.{}(...)`: it is sent with every page (without it, the server's default applies).",
+            size.bare
+        )
+    });
+    let pages_doc = doc_paragraphs(&[
+        Some(
+            "Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.",
+        ),
+        Some(&format!(
+            "The parameters set here are sent with every page; {how}. Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item."
+        )),
+        size.as_deref(),
+    ]);
+    let items_doc = doc_paragraphs(&[
+        Some(
+            "Every item of the list, page after page, as a stream (`futures_core::Stream`, or `.next().await`; `.collect_all().await` reads them all).",
+        ),
+        Some(
+            "Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.",
+        ),
+        size.as_deref(),
+    ]);
+    quote! {
+        #pages_doc
+        pub fn pages(self) -> crate::Pages<'a, #page> {
+            static PAGING: crate::paginate::Paging = crate::paginate::Paging {
+                items: &[#(#items_path),*],
+                next: #next,
+                has_more: #has_more,
+                backward: #backward,
+            };
+            let client = self.client;
+            crate::paginate::Pages::new(client, self.into_request(), &PAGING)
+        }
+
+        #items_doc
+        pub fn items(self) -> crate::Items<'a, #page, #item> {
+            crate::paginate::Items::new(self.pages(), #items_of)
+        }
+
+        /// The request of the first page.
+        fn into_request(self) -> Result<crate::request::Request, crate::Error> {
+            #build
+            Ok(request)
         }
     }
 }

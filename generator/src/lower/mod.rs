@@ -19,10 +19,11 @@ pub fn lower(ctx: &mut Ctx<'_>, options: &Options) -> Api {
     unused::warn_unused(ctx);
     let mut space = types::TypeSpace::new(ctx);
     space.lower_components(ctx);
-    let resources = operations::lower(ctx, &mut space);
+    let mut resources = operations::lower(ctx, &mut space);
     let events = webhooks::lower(ctx, &mut space, &resources);
     let errors = api::error_model(ctx, &space);
     let types = space.finish(ctx);
+    operations::resolve_pagination(ctx, &types, &mut resources);
     let mut api = api::assemble(ctx, options, types, resources, errors);
     api.events = events;
     api

@@ -7,6 +7,7 @@
 mod body;
 mod media;
 mod names;
+mod pagination;
 mod params;
 mod path;
 mod responses;
@@ -20,6 +21,8 @@ use crate::lower::types::TypeSpace;
 use crate::model::{HttpMethod, Name, Operation, Resource};
 use crate::naming::{self, Scope};
 use crate::pointer::child;
+
+pub use pagination::resolve as resolve_pagination;
 
 use names::{Group, UNTAGGED, assign_method_names, derived_operation_id, method_names};
 
@@ -233,5 +236,6 @@ fn lower_operation<'a>(
         body,
         response,
         idempotency_key: params.idempotency_key,
+        pagination: None,
     })
 }

@@ -144,6 +144,7 @@ mod tests {
                 doc: None,
             },
             idempotency_key: None,
+            pagination: None,
         };
         let ids = ["deleteWidgets", "deleteWidget", "getWidget"];
         let mut group = Group {

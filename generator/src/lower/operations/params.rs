@@ -25,6 +25,9 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "deadline",
     "query",
     "header",
+    "pages",
+    "items",
+    "into_request",
 ];
 
 /// An operation's parameters, sorted by where they go.
