@@ -27,7 +27,7 @@ mod yaml;
 use std::collections::BTreeMap;
 
 pub use bundle::{NoFiles, SourceLoader};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Concern, Diagnostic, Severity};
 pub use emit::runtime_paths;
 pub use render::{render_diagnostics, render_diagnostics_styled};
 
