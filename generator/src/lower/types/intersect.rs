@@ -170,6 +170,20 @@ fn class<'s>(spec: &'s OpenAPI, schema: SchemaRef<'s>, at: &str, depth: usize) -
     }
 }
 
+/// An inline object schema that says nothing but that the value is an object.
+fn is_bare(schema: SchemaRef<'_>) -> bool {
+    let SchemaRef::Item(schema) = schema else {
+        return false;
+    };
+    let view = View::of(schema);
+    !view.has_properties()
+        && view.additional.is_none()
+        && view.required.is_empty()
+        && view.all_of.is_empty()
+        && view.one_of.is_empty()
+        && view.any_of.is_empty()
+}
+
 /// How narrow a scalar schema is: values listed, then a format, then `null` refused.
 fn narrowness(spec: &OpenAPI, schema: SchemaRef<'_>, at: &str) -> (bool, bool, bool) {
     let Some((target, _)) = target(spec, schema, at) else {
@@ -223,6 +237,32 @@ impl TypeSpace {
             let class = class(spec, *member, at, 0);
             if !matches!(class, Class::Any) {
                 classed.push((*member, at.clone(), class));
+            }
+        }
+        // A bare `{type: object}` beside another object adds nothing to it.
+        let objects = classed
+            .iter()
+            .filter(|(_, _, class)| matches!(class, Class::Object))
+            .count();
+        if objects > 1 {
+            let mut bare = classed
+                .iter()
+                .filter(|(member, _, class)| matches!(class, Class::Object) && is_bare(*member))
+                .count();
+            classed.retain(|(member, _, class)| {
+                let drop = bare > 0
+                    && bare < objects
+                    && matches!(class, Class::Object)
+                    && is_bare(*member);
+                if drop {
+                    bare -= 1;
+                }
+                !drop
+            });
+            if classed.len() == 1 {
+                if let Some((member, at, _)) = classed.first() {
+                    return self.lower_ref(ctx, *member, hint, at);
+                }
             }
         }
         if classed
