@@ -88,7 +88,12 @@ impl CrateReport {
             } else {
                 SHOWN_PER_KIND.min(members.len())
             };
-            let _ = writeln!(text, "{}: {kind}", plural(members.len(), "warning"));
+            let _ = writeln!(
+                text,
+                "{}: {}",
+                plural(members.len(), "warning"),
+                headline(kind, members)
+            );
             let full: Vec<Diagnostic> = members.iter().take(shown).map(|d| (*d).clone()).collect();
             text.push_str(&self.render(&full, color));
             if shown < members.len() {
@@ -119,6 +124,41 @@ impl CrateReport {
         let _ = writeln!(text, ")");
         text
     }
+}
+
+/// What the warnings of one kind say: their kind, with the names they all quote alike
+/// spelled out (``schema has no `type` `` rather than ``schema has no `…` ``).
+fn headline(kind: &str, members: &[&Diagnostic]) -> String {
+    let Some(sample) = members.first() else {
+        return kind.to_string();
+    };
+    let split: Vec<Vec<&str>> = members
+        .iter()
+        .map(|d| d.message.split('`').collect())
+        .collect();
+    let first: Vec<&str> = sample.message.split('`').collect();
+    if split.iter().any(|parts| parts.len() != first.len()) {
+        return kind.to_string();
+    }
+    let mut text = String::new();
+    for (index, part) in first.iter().enumerate() {
+        let alike = split.iter().all(|parts| parts.get(index) == Some(part));
+        if index % 2 == 1 {
+            text.push('`');
+            text.push_str(if alike { part } else { "…" });
+            text.push('`');
+        } else if alike {
+            text.push_str(part);
+        } else {
+            // Places (JSON pointers) differ outside the quotes: worded as in the kind.
+            let probe = Diagnostic {
+                message: (*part).to_string(),
+                ..(*sample).clone()
+            };
+            text.push_str(&probe.kind());
+        }
+    }
+    text
 }
 
 /// A successful generation.
@@ -298,9 +338,13 @@ mod tests {
         }
         warnings.push(warning(11, "property `a_b` becomes the Rust field `a_b2`: its plain name is taken by another property"));
         let text = krate(warnings.clone(), true).warnings_text(false, false);
-        let client = text.find("5 warnings: schema has no").expect(&text);
-        let spec = text.find("1 warning: property").expect(&text);
-        let housekeeping = text.find("5 warnings: `…` in `…` is never").expect(&text);
+        let client = text
+            .find("5 warnings: schema has no `type`: it is typed as any JSON value (`serde_json::Value`)\n")
+            .expect(&text);
+        let spec = text.find("1 warning: property `a_b` becomes").expect(&text);
+        let housekeeping = text
+            .find("5 warnings: `…` in `components/schemas` is never")
+            .expect(&text);
         assert!(client < spec && spec < housekeeping, "{text}");
         // The first three of a kind in full, then a count.
         assert_eq!(
