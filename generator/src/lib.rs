@@ -312,7 +312,7 @@ mod tests {
         assert_eq!(
             warnings_of(&spec),
             [
-                "warning: property `id` cannot be both an integer (this `allOf` member) and a string (the member at #/components/schemas/Base/properties/id): no value is both, so it is typed as any JSON value (`serde_json::Value`)\n  --> spec.yaml:16:13 (#/components/schemas/Child/allOf/1/properties/id)"
+                "warning: property `id` cannot be both an integer (this `allOf` member) and a string (the member at `spec.yaml:9:9`, #/components/schemas/Base/properties/id): no value is both, so it is typed as any JSON value (`serde_json::Value`)\n  --> spec.yaml:16:13 (#/components/schemas/Child/allOf/1/properties/id)"
             ]
         );
     }

@@ -13,7 +13,11 @@
 use generator::{Diagnostic, Options, Severity};
 
 /// Fixtures that are legal and generate, with warnings only.
-const GENERATE_WITH_WARNINGS: &[&str] = &["name_collision_renamed.yaml", "warnings.yaml"];
+const GENERATE_WITH_WARNINGS: &[&str] = &[
+    "all_of_contradiction.yaml",
+    "name_collision_renamed.yaml",
+    "warnings.yaml",
+];
 
 fn options(file: &str) -> Options {
     Options {

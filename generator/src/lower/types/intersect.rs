@@ -307,8 +307,9 @@ impl TypeSpace {
                     ctx.warn(
                         &union_at,
                         format!(
-                            "{what}: no alternative of this `oneOf`/`anyOf` can be {} like the `allOf` member at {first_at}: no value is both, so it is typed as any JSON value (`serde_json::Value`)",
-                            first.describe()
+                            "{what}: no alternative of this `oneOf`/`anyOf` can be {} like the `allOf` member at {}: no value is both, so it is typed as any JSON value (`serde_json::Value`)",
+                            first.describe(),
+                            place(ctx, first_at)
                         ),
                     );
                     return TypeRef::Json;
@@ -319,7 +320,12 @@ impl TypeSpace {
             return TypeRef::Json;
         };
         if let Some((_, at, other)) = resolved.iter().skip(1).find(|(_, _, c)| !c.meets(first)) {
-            let message = contradiction(what, other.describe(), first.describe(), first_at);
+            let message = contradiction(
+                what,
+                other.describe(),
+                first.describe(),
+                &place(ctx, first_at),
+            );
             ctx.warn(at, message);
             return TypeRef::Json;
         }
@@ -421,6 +427,18 @@ impl TypeSpace {
             },
         );
         TypeRef::Named(name)
+    }
+}
+
+/// Where the node at `pointer` is, for a message about another place: file, line and
+/// column (in backquotes, so that warnings of one kind read alike) and the pointer.
+fn place(ctx: &Ctx<'_>, pointer: &str) -> String {
+    let place = ctx.sources.place(pointer);
+    match (place.line, place.column) {
+        (Some(line), Some(column)) => {
+            format!("`{}:{line}:{column}`, {}", place.file, place.pointer)
+        }
+        _ => format!("`{}`, {}", place.file, place.pointer),
     }
 }
 
