@@ -1,5 +1,5 @@
-//! `allOf`: the members (through references and nested `allOf`) merged into one struct, a
-//! property met twice checked to agree, members that cannot be combined reported.
+//! `allOf`: the members (through references and nested `allOf`) merged into one struct; a
+//! property several members define is typed by their intersection ([`super::intersect`]).
 
 use std::collections::BTreeMap;
 
