@@ -74,6 +74,87 @@ impl Diagnostic {
     }
 }
 
+/// What a warning is about, for a reader deciding what to look at first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Concern {
+    /// Something the generated client cannot do right: a value typed as JSON, a construct
+    /// left out, ignored or unsupported, a request or response handled in a lesser way.
+    Client,
+    /// Something about the spec worth knowing: a name taken, a derived name, a `required`
+    /// entry that is no property. The client is whole.
+    Spec,
+    /// Tidying the spec: components nothing uses.
+    Housekeeping,
+}
+
+/// Words by which a warning says the client lost something (checked by the tests of each
+/// warning's [`Concern`]).
+const CLIENT_WORDS: &[&str] = &[
+    "JSON value",
+    "not supported",
+    "ignored",
+    "left out",
+    "untagged",
+    "reads as unknown",
+    "without a body",
+    "returns no body",
+    "sent as a string",
+    "sent in `form` style",
+    "cannot give",
+];
+
+impl Diagnostic {
+    /// What the warning is about (errors are [`Concern::Client`]).
+    pub fn concern(&self) -> Concern {
+        if self.severity == Severity::Error {
+            Concern::Client
+        } else if self
+            .message
+            .contains("is never referenced by any operation")
+        {
+            Concern::Housekeeping
+        } else if CLIENT_WORDS
+            .iter()
+            .any(|words| self.message.contains(words))
+        {
+            Concern::Client
+        } else {
+            Concern::Spec
+        }
+    }
+
+    /// The kind of the message: its text with what it quotes (names in backquotes, JSON
+    /// pointers) replaced by `…`, so that one mistake made in many places reads as one kind.
+    pub fn kind(&self) -> String {
+        let mut kind = String::new();
+        let mut quoted = false;
+        let mut pointer = false;
+        for c in self.message.chars() {
+            if pointer {
+                if c.is_whitespace() || matches!(c, ')' | ',' | ';') {
+                    pointer = false;
+                    kind.push(c);
+                }
+                continue;
+            }
+            match c {
+                '`' if quoted => quoted = false,
+                '`' => {
+                    quoted = true;
+                    kind.push_str("`…`");
+                }
+                _ if quoted => {}
+                '#' if kind.ends_with(' ') || kind.ends_with('(') || kind.is_empty() => {
+                    pointer = true;
+                    kind.push('…');
+                }
+                c => kind.push(c),
+            }
+        }
+        kind
+    }
+}
+
 /// The errors and warnings of a run, collected by every step in turn (reading, bundling,
 /// the 3.1 rewrite, lowering). Each message is located through the [`Sources`] of the
 /// document as it stands when the step gives it.
@@ -207,6 +288,50 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::{Concern, Diagnostic, Severity};
+
+    fn warning(message: &str) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            file: "spec.yaml".into(),
+            pointer: "#".into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn a_kind_leaves_out_names_and_places() {
+        let a = warning(
+            "property `id` cannot be both an integer (this `allOf` member) and a string (the member at #/components/schemas/A/properties/id): no value is both",
+        );
+        let b = warning(
+            "property `name` cannot be both an integer (this `allOf` member) and a string (the member at #/components/schemas/B~1x/properties/name): no value is both",
+        );
+        assert_eq!(a.kind(), b.kind());
+        assert_eq!(
+            a.kind(),
+            "property `…` cannot be both an integer (this `…` member) and a string (the member at …): no value is both"
+        );
+    }
+
+    #[test]
+    fn warnings_are_sorted_by_what_they_are_about() {
+        let unused = warning(
+            "`Pet` in `components/schemas` is never referenced by any operation, directly or through other components: it is still generated as a type that no operation uses",
+        );
+        assert_eq!(unused.concern(), Concern::Housekeeping);
+        let widened = warning(
+            "schema has no `type`: it is typed as any JSON value (`serde_json::Value`); give it a `type` if values of one kind are expected",
+        );
+        assert_eq!(widened.concern(), Concern::Client);
+        let renamed = warning(
+            "property `a_b` becomes the Rust field `a_b2`: its plain name is taken by another property",
+        );
+        assert_eq!(renamed.concern(), Concern::Spec);
+    }
+
     use super::*;
 
     #[test]

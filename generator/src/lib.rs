@@ -27,7 +27,7 @@ mod yaml;
 use std::collections::BTreeMap;
 
 pub use bundle::{NoFiles, SourceLoader};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Concern, Diagnostic, Severity};
 pub use emit::runtime_paths;
 pub use render::{render_diagnostics, render_diagnostics_styled};
 
@@ -291,15 +291,28 @@ mod tests {
     const HEAD: &str =
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n";
 
+    /// The warnings of a spec that generates (an error is a test failure).
+    fn warnings_of(spec: &str) -> Vec<String> {
+        match generate(spec, &options()) {
+            Ok(generated) => generated
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .filter(|w| !w.contains("no `servers`"))
+                .collect(),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+
     #[test]
-    fn all_of_members_that_disagree_on_a_property_are_an_error_at_the_second() {
+    fn all_of_members_that_contradict_on_a_property_are_a_warning_at_the_second() {
         let spec = format!(
             "{HEAD}    Base:\n      type: object\n      properties:\n        id:\n          type: string\n    Child:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            id:\n              type: integer\n"
         );
         assert_eq!(
-            errors_of(&spec),
+            warnings_of(&spec),
             [
-                "error: property `id` is defined again with a different type by another `allOf` member: `i64` here, `String` at #/components/schemas/Base/properties/id\n  --> spec.yaml:16:13 (#/components/schemas/Child/allOf/1/properties/id)"
+                "warning: property `id` cannot be both an integer (this `allOf` member) and a string (the member at `spec.yaml:9:9`, #/components/schemas/Base/properties/id): no value is both, so it is typed as any JSON value (`serde_json::Value`)\n  --> spec.yaml:16:13 (#/components/schemas/Child/allOf/1/properties/id)"
             ]
         );
     }
@@ -313,14 +326,14 @@ mod tests {
     }
 
     #[test]
-    fn all_of_an_object_and_a_string_is_an_error() {
+    fn all_of_an_object_and_a_string_is_a_warning() {
         let spec = format!(
             "{HEAD}    Both:\n      allOf:\n        - type: object\n          properties:\n            id:\n              type: string\n        - type: string\n"
         );
         assert_eq!(
-            errors_of(&spec),
+            warnings_of(&spec),
             [
-                "error: this `allOf` member is `String`, which cannot be combined with the object properties of the others\n  --> spec.yaml:12:15 (#/components/schemas/Both/allOf/1)"
+                "warning: this `allOf` member is `String`, which no object with the properties of the others can be: no value is both, so it is typed as any JSON value (`serde_json::Value`)\n  --> spec.yaml:12:15 (#/components/schemas/Both/allOf/1)"
             ]
         );
     }

@@ -33,6 +33,23 @@ pub fn parse(
     file: &str,
     loader: &dyn SourceLoader,
 ) -> Result<Document, Vec<Diagnostic>> {
+    if text.len() > bundle::MAX_TOTAL_BYTES {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.error_at(
+            crate::sources::Place {
+                file: file.to_string(),
+                pointer: "#".to_string(),
+                line: Some(1),
+                column: Some(1),
+            },
+            format!(
+                "the spec is {} bytes, more than the {} MiB the generator reads",
+                text.len(),
+                bundle::MAX_TOTAL_BYTES >> 20
+            ),
+        );
+        return Err(diagnostics.into_vec());
+    }
     let (raw, map) = yaml::parse(text).map_err(|error| {
         let mut diagnostics = Diagnostics::default();
         diagnostics.error_at(error.place(file), error.message);
@@ -100,7 +117,7 @@ pub fn parse(
     if version == Version::V31 {
         normalize::document(&mut raw, &sources, &mut diagnostics);
     }
-    let mut raw = bundle::bundle(raw, &mut sources, loader, &mut diagnostics);
+    let mut raw = bundle::bundle(raw, text.len(), &mut sources, loader, &mut diagnostics);
     if version == Version::V31 {
         normalize::schemas(&mut raw, &sources, &mut diagnostics);
     }

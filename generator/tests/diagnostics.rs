@@ -14,6 +14,7 @@ use generator::{Diagnostic, Options, Severity};
 
 /// Fixtures that are legal and generate, with warnings only.
 const GENERATE_WITH_WARNINGS: &[&str] = &[
+    "all_of_contradiction.yaml",
     "name_collision_renamed.yaml",
     "warnings.yaml",
     "webhook_without_type.yaml",

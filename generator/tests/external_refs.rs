@@ -288,3 +288,94 @@ fn a_reference_to_the_spec_by_its_own_file_name_is_local() {
     assert!(types.contains("pub n: Option<N>,"), "{types}");
     assert!(types.contains("pub type N = String;"), "{types}");
 }
+
+/// Makes files on demand: `s<N>.yaml` is a schema with a property that refers to the next
+/// file, up to `count`; `big.yaml` is `big` bytes of spaces.
+struct Made {
+    count: usize,
+    big: usize,
+}
+
+impl SourceLoader for Made {
+    fn load(&self, path: &str) -> Result<String, String> {
+        if path.ends_with("big.yaml") {
+            return Ok(" ".repeat(self.big));
+        }
+        let number: usize = path
+            .rsplit('/')
+            .next()
+            .and_then(|name| name.strip_prefix('s'))
+            .and_then(|name| name.strip_suffix(".yaml"))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| format!("no such file: {path}"))?;
+        if number + 1 < self.count {
+            let next = number + 1;
+            Ok(format!(
+                "type: object\nproperties:\n  next:\n    $ref: 's{next}.yaml'\n  n{number}:\n    type: integer\n"
+            ))
+        } else {
+            Ok("type: object\nproperties:\n  last:\n    type: string\n".to_string())
+        }
+    }
+}
+
+#[test]
+fn thousands_of_files_are_read() {
+    // A spec spread over 3,000 files: no count of files refuses it.
+    let loader = Made {
+        count: 3000,
+        big: 0,
+    };
+    let generated = generator::generate_with_loader(
+        &with_schema_ref("s0.yaml"),
+        &options("spec/main.yaml"),
+        &loader,
+    );
+    let generated = generated.unwrap_or_else(|diagnostics| {
+        let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        panic!("does not generate:\n{}", text.join("\n"));
+    });
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("pub last: Option<String>,"),
+        "the last file is read"
+    );
+    assert!(
+        types.contains("pub n2998: Option<i64>,"),
+        "the last files are read"
+    );
+}
+
+#[test]
+fn files_beyond_the_bound_on_bytes_read_are_an_error_once() {
+    let loader = Made {
+        count: 0,
+        big: 256 << 20,
+    };
+    let main = with_schema_ref("big.yaml");
+    let errors: Vec<String> =
+        match generator::generate_with_loader(&main, &options("spec/main.yaml"), &loader) {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
+        };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("would be more than 256 MiB in all"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_spec_beyond_the_bound_on_bytes_read_is_an_error() {
+    let text = " ".repeat((256 << 20) + 1);
+    let errors: Vec<String> = match generator::generate(&text, &options("spec/main.yaml")) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
+    };
+    assert_eq!(
+        errors,
+        [
+            "error: the spec is 268435457 bytes, more than the 256 MiB the generator reads\n  --> spec/main.yaml:1:1 (#)"
+        ]
+    );
+}

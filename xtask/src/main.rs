@@ -10,18 +10,26 @@ use codegen::{Mode, Report};
 
 const USAGE: &str = "\
 Usage:
-  cargo xtask codegen [--check]
+  cargo xtask codegen [--check] [--verbose]
       Generate generated/<stem>/ from every spec/*.yaml, *.yml and *.json,
       deleting what is no longer generated. With --check, write nothing and
       fail if generated/ is stale.
-  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check]
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check] [--verbose]
       Generate one crate from any spec file into DIR (nothing there is deleted).
+
+Warnings are printed by kind: the count and the first few of each kind in
+full, then one summary line per crate; --verbose prints every warning. For a
+spec outside spec/, warnings about unused components are only counted.
 ";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
     Help,
-    Codegen { mode: Mode, single: Option<Single> },
+    Codegen {
+        mode: Mode,
+        single: Option<Single>,
+        verbose: bool,
+    },
 }
 
 /// `--spec FILE --out DIR [--name CRATE]`.
@@ -47,24 +55,32 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (mode, result) = match command {
+    let (mode, verbose, result) = match command {
         Command::Help => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        Command::Codegen { mode, single: None } => {
-            (mode, codegen::codegen(&codegen::workspace_root(), mode))
-        }
+        Command::Codegen {
+            mode,
+            single: None,
+            verbose,
+        } => (
+            mode,
+            verbose,
+            codegen::codegen(&codegen::workspace_root(), mode),
+        ),
         Command::Codegen {
             mode,
             single: Some(single),
+            verbose,
         } => (
             mode,
+            verbose,
             codegen::codegen_spec(&single.spec, &single.out, single.name.as_deref(), mode),
         ),
     };
     match result {
-        Ok(report) => print_report(&report, mode),
+        Ok(report) => print_report(&report, mode, verbose),
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
@@ -80,7 +96,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("no command given".into()),
     }
-    let (mut check, mut spec, mut out, mut name) = (false, None, None, None);
+    let (mut check, mut verbose, mut spec, mut out, mut name) = (false, false, None, None, None);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
@@ -90,6 +106,10 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "-h" | "--help" => return Ok(Command::Help),
             "--check" if inline.is_none() => {
                 check = true;
+                continue;
+            }
+            "--verbose" | "-v" if inline.is_none() => {
+                verbose = true;
                 continue;
             }
             "--spec" => &mut spec,
@@ -112,16 +132,20 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         (None, None, Some(_)) => return Err("`--name` needs `--spec` and `--out`".into()),
         _ => return Err("`--spec` and `--out` go together".into()),
     };
-    Ok(Command::Codegen { mode, single })
+    Ok(Command::Codegen {
+        mode,
+        single,
+        verbose,
+    })
 }
 
 /// Prints diagnostics to stderr and results to stdout; the exit code says
 /// whether every spec generated and (in check mode) nothing is stale.
-fn print_report(report: &Report, mode: Mode) -> ExitCode {
+fn print_report(report: &Report, mode: Mode, verbose: bool) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for krate in &report.crates {
         let Ok(summary) = &krate.result else { continue };
-        eprint!("{}", krate.render(&summary.warnings, color));
+        eprint!("{}", krate.warnings_text(verbose, color));
         if mode == Mode::Write {
             println!(
                 "{}: {} operations, {} types, {} files, {} ms -> {}",
@@ -165,7 +189,19 @@ mod tests {
 
     #[test]
     fn parses_commands() {
-        let workspace = |mode| Command::Codegen { mode, single: None };
+        let workspace = |mode| Command::Codegen {
+            mode,
+            single: None,
+            verbose: false,
+        };
+        assert_eq!(
+            parse(&["codegen", "--verbose"]),
+            Ok(Command::Codegen {
+                mode: Mode::Write,
+                single: None,
+                verbose: true,
+            })
+        );
         assert_eq!(parse(&["codegen"]), Ok(workspace(Mode::Write)));
         assert_eq!(parse(&["codegen", "--check"]), Ok(workspace(Mode::Check)));
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
@@ -179,6 +215,7 @@ mod tests {
                     out: "o".into(),
                     name: None
                 }),
+                verbose: false,
             })
         );
         assert_eq!(
@@ -190,6 +227,7 @@ mod tests {
                     out: "o".into(),
                     name: Some("n".into())
                 }),
+                verbose: false,
             })
         );
     }

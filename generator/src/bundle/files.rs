@@ -5,7 +5,7 @@
 use crate::sources::Place;
 use crate::yaml;
 
-use super::{Bundler, MAX_FILES, Target};
+use super::{Bundler, MAX_TOTAL_BYTES, Target};
 
 impl Bundler<'_> {
     /// The file and pointer a reference from `file` names; `None` (reported at `site`)
@@ -89,15 +89,25 @@ impl Bundler<'_> {
         } else {
             format!("{}/{rel}", self.root_dir)
         };
-        if self.values.len() >= MAX_FILES {
-            self.error(
-                site,
-                format!("`{reference}`: the spec refers to more than {MAX_FILES} files"),
-            );
+        if self.over_budget {
             return None;
         }
         let text = match self.loader.load(&display) {
-            Ok(text) => text,
+            Ok(text) if self.bytes_read.saturating_add(text.len()) > MAX_TOTAL_BYTES => {
+                self.over_budget = true;
+                self.error(
+                    site,
+                    format!(
+                        "cannot read `{display}` (from `{reference}`): the spec and the files it refers to would be more than {} MiB in all, the most the generator reads",
+                        MAX_TOTAL_BYTES >> 20
+                    ),
+                );
+                return None;
+            }
+            Ok(text) => {
+                self.bytes_read += text.len();
+                text
+            }
             Err(message) => {
                 self.error(
                     site,

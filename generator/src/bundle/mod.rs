@@ -90,8 +90,12 @@ const STRUCTURAL: &[&str] = &[
     "patternProperties",
 ];
 
-/// Most files one spec may pull in.
-const MAX_FILES: usize = 1000;
+/// Most bytes read in all: the spec and every file it refers to, together. A bound against
+/// hostile input (a document that pulls in files without end), far above real specs: GitHub's
+/// REST description is 13 MB in one file, its fully dereferenced form 73 MB. The number of
+/// files is not bounded on its own: each file read counts its bytes, and every reference to
+/// another file is text of a file already read.
+pub(crate) const MAX_TOTAL_BYTES: usize = 256 << 20;
 
 /// Deepest nesting of walked nodes and inlined references together: beyond it the walk
 /// stops with an error instead of running out of stack.
@@ -134,6 +138,7 @@ struct Pending {
 /// grafts saying where their parts went. Errors and warnings go to `diagnostics`.
 pub fn bundle(
     doc: Value,
+    doc_bytes: usize,
     sources: &mut Sources,
     loader: &dyn SourceLoader,
     diagnostics: &mut Diagnostics,
@@ -167,6 +172,8 @@ pub fn bundle(
         queue: VecDeque::new(),
         done: Vec::new(),
         inlining: Vec::new(),
+        bytes_read: doc_bytes,
+        over_budget: false,
     };
     bundler.adopt_aliases();
     let mut doc = bundler.values.first().cloned().unwrap_or(Value::Null);
@@ -216,6 +223,10 @@ struct Bundler<'a> {
     done: Vec<(String, String, Value)>,
     /// Targets being inlined, outermost first, to catch loops.
     inlining: Vec<Target>,
+    /// Bytes read so far, the spec's own included (bounded by [`MAX_TOTAL_BYTES`]).
+    bytes_read: usize,
+    /// Whether [`MAX_TOTAL_BYTES`] was reached (reported once; no file is read after).
+    over_budget: bool,
 }
 
 impl Bundler<'_> {

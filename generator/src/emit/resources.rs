@@ -531,7 +531,18 @@ fn param_statement(param: &Param, query: bool) -> TokenStream {
         }
     };
     if param.required {
-        add(quote!(&self.#name))
+        // A number or a boolean is passed by value: borrowing a `Copy` value for an
+        // `impl Display` argument is a clippy warning in the generated crate.
+        let copy = matches!(param.style, ParamStyle::Scalar)
+            && matches!(
+                param.ty,
+                TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean
+            );
+        if copy {
+            add(quote!(self.#name))
+        } else {
+            add(quote!(&self.#name))
+        }
     } else {
         let statement = add(quote!(value));
         quote! {

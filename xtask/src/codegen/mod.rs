@@ -76,8 +76,9 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         let loader = FileLoader {
             base: root.to_path_buf(),
         };
-        let (krate, stale) =
-            generate_into(&spec.path, options, &loader, &out_dir, out, mode, true)?;
+        let (krate, stale) = generate_into(
+            &spec.path, options, &loader, &out_dir, out, mode, true, true,
+        )?;
         report.crates.push(krate);
         report.stale.extend(stale);
     }
@@ -121,6 +122,7 @@ pub fn codegen_spec(
     let loader = FileLoader {
         base: PathBuf::new(),
     };
+    let ours = is_in_spec_folder(Path::new(spec));
     let (krate, stale) = generate_into(
         Path::new(spec),
         options,
@@ -129,6 +131,7 @@ pub fn codegen_spec(
         target.to_string(),
         mode,
         false,
+        ours,
     )?;
     report.crates.push(krate);
     report.stale.extend(stale);
@@ -148,7 +151,16 @@ impl generator::SourceLoader for FileLoader {
     }
 }
 
-/// Generates one spec into `out_dir` (named `out` in messages); see [`sync()`].
+/// Whether `spec` lies in this workspace's `spec/` folder (at any depth).
+fn is_in_spec_folder(spec: &Path) -> bool {
+    let folder = fs::canonicalize(workspace_root().join("spec"));
+    let spec = fs::canonicalize(spec);
+    matches!((folder, spec), (Ok(folder), Ok(spec)) if spec.starts_with(&folder))
+}
+
+/// Generates one spec into `out_dir` (named `out` in messages); see [`sync()`]. `ours`:
+/// the spec is one of the workspace's (see [`CrateReport::ours`]).
+#[allow(clippy::too_many_arguments)]
 fn generate_into(
     spec_file: &Path,
     options: generator::Options,
@@ -157,6 +169,7 @@ fn generate_into(
     out: String,
     mode: Mode,
     prune: bool,
+    ours: bool,
 ) -> Result<(CrateReport, Vec<Stale>), Error> {
     let text = fs::read_to_string(spec_file)
         .map_err(|e| Error::io("cannot read spec file", spec_file, e))?;
@@ -192,6 +205,7 @@ fn generate_into(
         result,
         // Diagnostics name files as the loader reads them: relative to its base.
         source_root: loader.base.clone(),
+        ours,
     };
     Ok((krate, stale))
 }

@@ -6,7 +6,10 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use generator::{Diagnostic, Stats};
+use generator::{Concern, Diagnostic, Stats};
+
+/// How many warnings of one kind are printed in full (without `--verbose`).
+const SHOWN_PER_KIND: usize = 3;
 
 /// What a run did or found.
 #[derive(Debug)]
@@ -34,6 +37,10 @@ pub struct CrateReport {
     pub result: Result<Summary, Vec<Diagnostic>>,
     /// The folder that the file names in diagnostics are relative to.
     pub source_root: PathBuf,
+    /// Whether the spec is one of the workspace's own (in `spec/`): housekeeping warnings
+    /// (components nothing uses) are printed for those only, a vendor's spec is not ours to
+    /// tidy.
+    pub ours: bool,
 }
 
 impl CrateReport {
@@ -43,6 +50,115 @@ impl CrateReport {
         let source_of = |file: &str| fs::read_to_string(self.source_root.join(file)).ok();
         generator::render_diagnostics_styled(diagnostics, &source_of, color)
     }
+}
+
+impl CrateReport {
+    /// The warnings of a generated crate, for a person: one group per kind of warning
+    /// (what the client cannot do right first, then notes about the spec, housekeeping
+    /// last), each with its count and its first few warnings in full, then one summary line.
+    /// `verbose` prints every warning of every group, housekeeping included.
+    pub fn warnings_text(&self, verbose: bool, color: bool) -> String {
+        let Ok(summary) = &self.result else {
+            return String::new();
+        };
+        let warnings = &summary.warnings;
+        if warnings.is_empty() {
+            return String::new();
+        }
+        let mut groups: Vec<(Concern, String, Vec<&Diagnostic>)> = Vec::new();
+        for warning in warnings {
+            let kind = warning.kind();
+            match groups.iter_mut().find(|(_, k, _)| *k == kind) {
+                Some((_, _, members)) => members.push(warning),
+                None => groups.push((warning.concern(), kind, vec![warning])),
+            }
+        }
+        // By concern, then the most frequent first; ties keep the order met (by place).
+        groups.sort_by_key(|(concern, _, members)| (*concern, std::cmp::Reverse(members.len())));
+        let quiet = !self.ours && !verbose;
+        let mut text = String::new();
+        let mut hidden = 0;
+        for (concern, kind, members) in &groups {
+            if quiet && *concern == Concern::Housekeeping {
+                hidden += members.len();
+                continue;
+            }
+            let shown = if verbose {
+                members.len()
+            } else {
+                SHOWN_PER_KIND.min(members.len())
+            };
+            let _ = writeln!(
+                text,
+                "{}: {}",
+                plural(members.len(), "warning"),
+                headline(kind, members)
+            );
+            let full: Vec<Diagnostic> = members.iter().take(shown).map(|d| (*d).clone()).collect();
+            text.push_str(&self.render(&full, color));
+            if shown < members.len() {
+                let _ = writeln!(
+                    text,
+                    "... and {} more of this kind (`--verbose` prints every one)\n",
+                    members.len() - shown
+                );
+            }
+        }
+        let count = |wanted: Concern| warnings.iter().filter(|w| w.concern() == wanted).count();
+        let _ = write!(
+            text,
+            "{}: {} of {} ({} about what the client cannot do right, {} about the spec, {} housekeeping",
+            summary.crate_name,
+            plural(warnings.len(), "warning"),
+            plural(groups.len(), "kind"),
+            count(Concern::Client),
+            count(Concern::Spec),
+            count(Concern::Housekeeping),
+        );
+        if hidden > 0 {
+            let _ = write!(
+                text,
+                ", not printed: the spec is not in spec/; `--verbose` prints them"
+            );
+        }
+        let _ = writeln!(text, ")");
+        text
+    }
+}
+
+/// What the warnings of one kind say: their kind, with the names they all quote alike
+/// spelled out (``schema has no `type` `` rather than ``schema has no `…` ``).
+fn headline(kind: &str, members: &[&Diagnostic]) -> String {
+    let Some(sample) = members.first() else {
+        return kind.to_string();
+    };
+    let split: Vec<Vec<&str>> = members
+        .iter()
+        .map(|d| d.message.split('`').collect())
+        .collect();
+    let first: Vec<&str> = sample.message.split('`').collect();
+    if split.iter().any(|parts| parts.len() != first.len()) {
+        return kind.to_string();
+    }
+    let mut text = String::new();
+    for (index, part) in first.iter().enumerate() {
+        let alike = split.iter().all(|parts| parts.get(index) == Some(part));
+        if index % 2 == 1 {
+            text.push('`');
+            text.push_str(if alike { part } else { "…" });
+            text.push('`');
+        } else if alike {
+            text.push_str(part);
+        } else {
+            // Places (JSON pointers) differ outside the quotes: worded as in the kind.
+            let probe = Diagnostic {
+                message: (*part).to_string(),
+                ..(*sample).clone()
+            };
+            text.push_str(&probe.kind());
+        }
+    }
+    text
 }
 
 /// A successful generation.
@@ -177,6 +293,84 @@ fn plural(n: usize, noun: &str) -> String {
 mod tests {
     use super::*;
     use crate::codegen::REGENERATE;
+
+    fn warning(line: usize, message: &str) -> Diagnostic {
+        Diagnostic {
+            severity: generator::Severity::Warning,
+            file: "spec.yaml".into(),
+            pointer: format!("#/at/{line}"),
+            line: Some(line),
+            column: Some(1),
+            message: message.into(),
+        }
+    }
+
+    fn krate(warnings: Vec<Diagnostic>, ours: bool) -> CrateReport {
+        CrateReport {
+            spec_path: "spec.yaml".into(),
+            out: "out".into(),
+            result: Ok(Summary {
+                crate_name: "x-client".into(),
+                stats: Stats::default(),
+                files: 1,
+                warnings,
+                elapsed: Duration::ZERO,
+            }),
+            source_root: PathBuf::from("/nonexistent"),
+            ours,
+        }
+    }
+
+    #[test]
+    fn warnings_are_grouped_by_kind_with_what_matters_first() {
+        let mut warnings = Vec::new();
+        for line in 1..=5 {
+            warnings.push(warning(
+                line,
+                &format!("`S{line}` in `components/schemas` is never referenced by any operation, directly or through other components: it is still generated"),
+            ));
+        }
+        for line in 6..=10 {
+            warnings.push(warning(
+                line,
+                "schema has no `type`: it is typed as any JSON value (`serde_json::Value`)",
+            ));
+        }
+        warnings.push(warning(11, "property `a_b` becomes the Rust field `a_b2`: its plain name is taken by another property"));
+        let text = krate(warnings.clone(), true).warnings_text(false, false);
+        let client = text
+            .find("5 warnings: schema has no `type`: it is typed as any JSON value (`serde_json::Value`)\n")
+            .expect(&text);
+        let spec = text.find("1 warning: property `a_b` becomes").expect(&text);
+        let housekeeping = text
+            .find("5 warnings: `…` in `components/schemas` is never")
+            .expect(&text);
+        assert!(client < spec && spec < housekeeping, "{text}");
+        // The first three of a kind in full, then a count.
+        assert_eq!(
+            text.matches("... and 2 more of this kind").count(),
+            2,
+            "{text}"
+        );
+        assert!(text.contains("spec.yaml:8:1"), "{text}");
+        assert!(!text.contains("spec.yaml:9:1"), "{text}");
+        assert!(text.ends_with(
+            "x-client: 11 warnings of 3 kinds (5 about what the client cannot do right, 1 about the spec, 5 housekeeping)\n"
+        ), "{text}");
+
+        // Verbose: every one.
+        let verbose = krate(warnings.clone(), true).warnings_text(true, false);
+        assert!(verbose.contains("spec.yaml:9:1"), "{verbose}");
+        assert!(!verbose.contains("more of this kind"), "{verbose}");
+
+        // A spec that is not ours: housekeeping is counted, not printed.
+        let vendor = krate(warnings, false).warnings_text(false, false);
+        assert!(!vendor.contains("is never referenced"), "{vendor}");
+        assert!(
+            vendor.contains("not printed: the spec is not in spec/"),
+            "{vendor}"
+        );
+    }
 
     #[test]
     fn check_text_summarises() {

@@ -1,5 +1,5 @@
-//! `allOf`: the members (through references and nested `allOf`) merged into one struct, a
-//! property met twice checked to agree, members that cannot be combined reported.
+//! `allOf`: the members (through references and nested `allOf`) merged into one struct; a
+//! property several members define is typed by their intersection ([`super::intersect`]).
 
 use std::collections::BTreeMap;
 
@@ -54,35 +54,21 @@ impl TypeSpace {
             others,
         } = merged;
         if properties.is_empty() && additional.is_none() {
-            return match others.split_first() {
-                None => TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Json))),
-                Some(((first, at), rest)) => {
-                    let kind = peek(*first, &self.components);
-                    for (other, other_at) in rest {
-                        let other_kind = peek(*other, &self.components);
-                        if other_kind.is_none() || other_kind != kind {
-                            ctx.error(
-                                other_at,
-                                format!(
-                                    "this `allOf` member ({}) cannot be combined with the one at {at} ({}): one value cannot be both",
-                                    describe(other_kind.as_ref()),
-                                    describe(kind.as_ref())
-                                ),
-                            );
-                        }
-                    }
-                    TypeKind::Alias(self.lower_ref(ctx, *first, name, at))
-                }
-            };
+            if others.is_empty() {
+                return TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Json)));
+            }
+            // Members that are not objects: the value is all of them at once.
+            return TypeKind::Alias(self.intersection(ctx, spec, "the value", name, others));
         }
         if let Some((other, at)) = others.first() {
-            ctx.error(
+            ctx.warn(
                 at,
                 format!(
-                    "this `allOf` member is {}, which cannot be combined with the object properties of the others",
+                    "this `allOf` member is {}, which no object with the properties of the others can be: no value is both, so it is typed as any JSON value (`serde_json::Value`)",
                     describe(peek(*other, &self.components).as_ref())
                 ),
             );
+            return TypeKind::Alias(TypeRef::Json);
         }
         TypeKind::Struct(self.structure(ctx, name, properties, &required, additional, pointer))
     }
@@ -157,7 +143,7 @@ impl TypeSpace {
         let properties_pointer = child(pointer, "properties");
         for (wire, property) in view.properties.into_iter().flatten() {
             let at = child(&properties_pointer, wire);
-            self.add_property(ctx, merged, wire, property.into(), at);
+            add_property(merged, wire, property.into(), at);
         }
         merged.required.extend(view.required.iter().cloned());
         if merged.additional.is_none() {
@@ -180,58 +166,45 @@ impl TypeSpace {
             }
         }
     }
+}
 
-    /// Adds a property met while merging. The same property met again must agree: a
-    /// description-only repeat is fine, as is the same schema or the same type.
-    pub(super) fn add_property<'s>(
-        &self,
-        ctx: &mut Ctx<'_>,
-        merged: &mut Merged<'s>,
-        wire: &str,
-        schema: SchemaRef<'s>,
-        at: String,
-    ) {
-        let Some(existing) = merged.properties.iter_mut().find(|p| p.wire == wire) else {
-            merged.properties.push(Property {
-                wire: wire.to_string(),
-                schema,
-                at,
-                doc: None,
-            });
-            return;
-        };
-        if !is_typed(schema) {
-            // Only describes the property: the later description wins.
-            if let SchemaRef::Item(schema) = schema {
-                if let Some(doc) = doc_of(schema) {
-                    existing.doc = Some(doc);
-                }
+/// Adds a property met while merging. A property met again that only describes it gives
+/// it its description; one that shapes it too joins the schemas the property's type is
+/// the intersection of (see [`super::intersect`]).
+fn add_property<'s>(merged: &mut Merged<'s>, wire: &str, schema: SchemaRef<'s>, at: String) {
+    let Some(existing) = merged.properties.iter_mut().find(|p| p.wire == wire) else {
+        merged.properties.push(Property {
+            wire: wire.to_string(),
+            schema,
+            at,
+            doc: None,
+            also: Vec::new(),
+        });
+        return;
+    };
+    if !is_typed(schema) {
+        // Only describes the property: the later description wins.
+        if let SchemaRef::Item(schema) = schema {
+            if let Some(doc) = doc_of(schema) {
+                existing.doc = Some(doc);
             }
-            return;
         }
-        if same_schema(existing.schema, schema) {
-            return;
-        }
-        if !is_typed(existing.schema) {
-            existing.schema = schema;
-            existing.at = at;
-            return;
-        }
-        let before = peek(existing.schema, &self.components);
-        let now = peek(schema, &self.components);
-        if before.is_some() && before == now {
-            return;
-        }
-        ctx.error(
-            &at,
-            format!(
-                "property `{wire}` is defined again with a different type by another `allOf` member: {} here, {} at {}",
-                describe(now.as_ref()),
-                describe(before.as_ref()),
-                existing.at
-            ),
-        );
+        return;
     }
+    if same_schema(existing.schema, schema)
+        || existing
+            .also
+            .iter()
+            .any(|(seen, _)| same_schema(*seen, schema))
+    {
+        return;
+    }
+    if !is_typed(existing.schema) {
+        existing.schema = schema;
+        existing.at = at;
+        return;
+    }
+    existing.also.push((schema, at));
 }
 
 /// An object, or a schema whose members make one (`allOf`), as far as merging goes.
@@ -347,14 +320,14 @@ mod tests {
     }
 
     #[test]
-    fn members_that_cannot_be_combined_are_an_error() {
+    fn members_that_cannot_be_combined_are_a_warning() {
         let (_, messages) = lowered(
             "  schemas:\n    X:\n      allOf:\n        - {type: string}\n        - {type: integer}\n",
         );
         assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("one value cannot be both")),
+            messages.iter().any(|m| m.contains(
+                "the value cannot be both an integer (this `allOf` member) and a string"
+            )),
             "{messages:?}"
         );
     }

@@ -8,12 +8,14 @@
 //!
 //! Each job has its own file: [`space`] (naming and the way in), [`plan`] (what a schema
 //! becomes), [`shapes`] (scalars, lists, maps), [`structs`], [`all_of`] (merging),
+//! [`intersect`] (a value several `allOf` members describe: their intersection),
 //! [`unions`] (`oneOf`/`anyOf`), [`enums`] and [`finish`] (the passes once every type is
 //! known).
 
 mod all_of;
 mod enums;
 mod finish;
+mod intersect;
 mod plan;
 mod shapes;
 mod space;
@@ -74,6 +76,11 @@ pub struct TypeSpace {
     defaults: Vec<PendingDefault>,
     /// Component keys left unnamed because their Rust name was taken (reported once).
     collided: BTreeSet<String>,
+    /// Struct names of the object intersections made so far, by their members (a reference,
+    /// or the pointer of an inline schema): the same members give the same type.
+    intersections: BTreeMap<Vec<String>, String>,
+    /// How deep intersections are nested right now (bounded like references).
+    intersecting: usize,
 }
 
 /// Follows a schema reference (through chains of references) to the schema, its pointer

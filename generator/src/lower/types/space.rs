@@ -28,6 +28,8 @@ impl TypeSpace {
             types: BTreeMap::new(),
             defaults: Vec::new(),
             collided: BTreeSet::new(),
+            intersections: BTreeMap::new(),
+            intersecting: 0,
         };
         let Some(components) = ctx.spec.components.as_ref() else {
             return space;
@@ -271,6 +273,7 @@ impl TypeSpace {
                         schema: SchemaRef::from(schema),
                         at: child(&properties_pointer, wire),
                         doc: None,
+                        also: Vec::new(),
                     })
                     .collect();
                 let additional = view.additional.map(|a| (a, pointer.to_string()));

@@ -23,6 +23,9 @@ pub(super) struct Property<'s> {
     pub(super) schema: SchemaRef<'s>,
     pub(super) at: String,
     pub(super) doc: Option<String>,
+    /// Other schemas of the same property (from other `allOf` members), with their
+    /// pointers: the property's type is the intersection of all of them.
+    pub(super) also: Vec<(SchemaRef<'s>, String)>,
 }
 
 impl TypeSpace {
@@ -44,6 +47,7 @@ impl TypeSpace {
             schema,
             at,
             doc: doc_override,
+            also,
         } in &properties
         {
             let (field, renamed) = scope.claim(&naming::field_name(wire));
@@ -56,8 +60,24 @@ impl TypeSpace {
                 );
             }
             let hint = format!("{name}{}", naming::type_name(naming::bare(&field)));
-            let ty = self.lower_ref(ctx, *schema, &hint, at);
-            let facts = PropertyFacts::of(ctx, *schema, at);
+            let mut facts = PropertyFacts::of(ctx, *schema, at);
+            let ty = if also.is_empty() {
+                self.lower_ref(ctx, *schema, &hint, at)
+            } else {
+                // Every member holds: `null` only if each allows it, read-only if any says so.
+                for (other, other_at) in also {
+                    let more = PropertyFacts::of(ctx, *other, other_at);
+                    facts.nullable &= more.nullable;
+                    facts.read_only |= more.read_only;
+                    facts.write_only |= more.write_only;
+                    facts.default = facts.default.or(more.default);
+                    facts.doc = facts.doc.or(more.doc);
+                }
+                let mut members = vec![(*schema, at.clone())];
+                members.extend(also.iter().cloned());
+                let spec = ctx.spec;
+                self.intersection(ctx, spec, &format!("property `{wire}`"), &hint, members)
+            };
             let listed = required.iter().any(|r| r == wire);
             let mut notes = Vec::new();
             if facts.read_only {
