@@ -10,7 +10,8 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error};
-use crate::rate_limit::{Answer, Pacer, RateLimit, RateLimitState};
+use crate::pacer::{Answer, Pacer};
+use crate::rate_limit::{RateLimit, RateLimitState};
 use crate::request::Request;
 use crate::response::ApiResponse;
 use crate::retry::{self, Decision};

@@ -34,6 +34,7 @@
 
 mod client;
 mod error;
+mod pacer;
 
 pub mod paginate;
 pub mod rate_limit;

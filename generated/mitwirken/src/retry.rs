@@ -110,8 +110,8 @@ pub(crate) fn is_rate_limited(error: &Error) -> bool {
 /// cannot fix, a 503, or something else. A 429 with a code the spec does not mark retryable
 /// is a quota only when the spec marks some codes retryable (it then tells rate limits from
 /// quotas); otherwise a 429 is taken for a refusal, which holds the client's requests.
-pub(crate) fn answer_of(status: StatusCode, code: Option<&str>) -> crate::rate_limit::Answer {
-    use crate::rate_limit::Answer;
+pub(crate) fn answer_of(status: StatusCode, code: Option<&str>) -> crate::pacer::Answer {
+    use crate::pacer::Answer;
     match status {
         StatusCode::TOO_MANY_REQUESTS => {
             let tells_quotas = !spec::RETRYABLE_CODES.is_empty() && code.is_some();

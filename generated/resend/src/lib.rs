@@ -41,6 +41,7 @@
 
 mod client;
 mod error;
+mod pacer;
 
 pub mod paginate;
 pub mod rate_limit;

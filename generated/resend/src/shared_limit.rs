@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::rate_limit::{RateLimit, margin};
+use crate::pacer::margin;
+use crate::rate_limit::RateLimit;
 
 /// How long one exchange with Redis may take before the client paces on its own for that
 /// request.

@@ -82,6 +82,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
 
         mod client;
         mod error;
+        mod pacer;
         pub mod paginate;
         pub mod rate_limit;
         mod raw;

@@ -5,6 +5,7 @@ mod docs;
 mod events;
 mod files;
 mod layout;
+mod requests;
 mod resources;
 mod spec_facts;
 mod types;
@@ -24,6 +25,7 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
         "src/paginate.rs",
         include_str!("../../templates/paginate.rs"),
     ),
+    ("src/pacer.rs", include_str!("../../templates/pacer.rs")),
     (
         "src/rate_limit.rs",
         include_str!("../../templates/rate_limit.rs"),
