@@ -144,14 +144,17 @@ impl Pacer {
         self.max_hold.min(MAX_WINDOW)
     }
 
+    /// Every rate a departure must keep to: the current one, the server's other policies
+    /// and the caller's ceiling.
+    fn limits<'a>(&'a self, state: &'a PacerState) -> impl Iterator<Item = &'a RateLimit> {
+        state.rate.iter().chain(&state.also).chain(&self.ceiling)
+    }
+
     /// The earliest time the next request may leave, or `None` for now.
     fn next_departure(&self, now: Instant) -> Option<Instant> {
         let state = self.lock();
-        let by_rate = state
-            .rate
-            .iter()
-            .chain(&state.also)
-            .chain(&self.ceiling)
+        let by_rate = self
+            .limits(&state)
             .filter_map(|rate| slot(&state.sent, *rate))
             .max();
         [by_rate, state.hold_until]
@@ -207,11 +210,8 @@ impl Pacer {
         let now = Instant::now();
         let mut state = self.lock();
         state.shared_granted = shared_granted;
-        let keep = state
-            .rate
-            .iter()
-            .chain(&state.also)
-            .chain(&self.ceiling)
+        let keep = self
+            .limits(&state)
             .map(|rate| rate.window.saturating_add(margin(rate.window)))
             .max()
             .unwrap_or(Duration::ZERO);
