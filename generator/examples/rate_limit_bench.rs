@@ -195,13 +195,12 @@ async fn main() -> ExitCode {
 
 /// A minimal email the spec accepts.
 fn email() -> SendEmailRequest {
-    SendEmailRequest {
-        from: "Acme <onboarding@example.com>".to_string(),
-        to: vec!["delivered@example.com".to_string()],
-        subject: "Rate limit bench".to_string(),
-        text: Some("Hello.".to_string()),
-        ..Default::default()
-    }
+    SendEmailRequest::new(
+        "Acme <onboarding@example.com>",
+        vec!["delivered@example.com".to_string()],
+        "Rate limit bench",
+    )
+    .with_text("Hello.")
 }
 
 /// A client with default settings (paced by the spec's rate), pointed at `server_url`, and

@@ -21,6 +21,7 @@ mod render;
 mod runtime_names;
 mod shape;
 mod sources;
+pub mod surface;
 mod tree;
 mod yaml;
 
@@ -30,6 +31,7 @@ pub use bundle::{NoFiles, SourceLoader};
 pub use diagnostic::{Concern, Diagnostic, Severity};
 pub use emit::runtime_paths;
 pub use render::{render_diagnostics, render_diagnostics_styled};
+pub use surface::{Change, ChangeReport, Level, Surface};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -58,6 +60,16 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     pub warnings: Vec<Diagnostic>,
     pub stats: Stats,
+    /// The crate's public API, as written to [`surface::FILE`].
+    pub surface: Surface,
+}
+
+/// What the crate about to be written changes for its users, against the API recorded
+/// beside the crate already there (the text of its [`surface::FILE`]). An error: that
+/// record cannot be read (another layout version, or not a record at all).
+pub fn review(previous_surface: &str, generated: &Generated) -> Result<ChangeReport, String> {
+    let previous = Surface::from_json(previous_surface)?;
+    ChangeReport::new(&previous, &generated.surface)
 }
 
 /// Generates a client crate from spec text (YAML or JSON). On failure, every error found
@@ -89,14 +101,21 @@ fn generate_here(
         spec_path: &options.spec_path,
         regenerate_command: &options.regenerate_command,
     };
-    let files = emit::emit(&api, settings).map_err(|message| {
+    let mut files = emit::emit(&api, settings).map_err(|message| {
         vec![Diagnostic::internal(
             &options.spec_path,
             format!("internal error while emitting Rust code: {message}"),
         )]
     })?;
     sort_diagnostics(&mut warnings, &options.spec_path);
+    let provenance = format!(
+        "by `{}` from {}; do not edit by hand. The next run compares the API with this record to report what changed.",
+        options.regenerate_command, options.spec_path
+    );
+    let surface = Surface::of(&api, provenance);
+    files.insert(surface::FILE.to_string(), surface.to_json());
     Ok(Generated {
+        surface,
         crate_name: api.crate_name.clone(),
         stats: Stats {
             operations: api.resources.iter().map(|r| r.operations.len()).sum(),

@@ -131,6 +131,9 @@ pub struct Struct {
     pub extra: Option<(String, TypeRef)>,
     /// Every field has a `Default`, so the struct derives it.
     pub default: bool,
+    /// A request body or parameter leads to the type: users build values of it, so it has
+    /// a constructor of its required fields and a setter per other field.
+    pub built: bool,
 }
 
 #[derive(Debug, Clone)]

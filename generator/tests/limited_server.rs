@@ -405,13 +405,12 @@ async fn the_limit_can_be_changed_while_running() {
 }
 
 fn email() -> SendEmailRequest {
-    SendEmailRequest {
-        from: "Acme <onboarding@example.com>".into(),
-        to: vec!["someone@example.com".into()],
-        subject: "Hello".into(),
-        text: Some("Hi.".into()),
-        ..Default::default()
-    }
+    SendEmailRequest::new(
+        "Acme <onboarding@example.com>",
+        vec!["someone@example.com".into()],
+        "Hello",
+    )
+    .with_text("Hi.")
 }
 
 #[tokio::test]

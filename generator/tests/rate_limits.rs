@@ -32,13 +32,12 @@ fn client_for(url: String) -> Client {
 }
 
 fn email() -> SendEmailRequest {
-    SendEmailRequest {
-        from: "Acme <onboarding@acme.dev>".into(),
-        to: vec!["someone@example.com".into()],
-        subject: "Hello".into(),
-        text: Some("Hi.".into()),
-        ..Default::default()
-    }
+    SendEmailRequest::new(
+        "Acme <onboarding@acme.dev>",
+        vec!["someone@example.com".into()],
+        "Hello",
+    )
+    .with_text("Hi.")
 }
 
 fn ok_domain() -> Reply {

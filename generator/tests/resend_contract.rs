@@ -176,29 +176,27 @@ fn spec_operation_ids() -> BTreeSet<String> {
 }
 
 fn email() -> SendEmailRequest {
-    SendEmailRequest {
-        from: "Acme <onboarding@resend.dev>".into(),
-        to: vec!["delivered@resend.dev".into()],
-        subject: "Contract".into(),
-        text: Some("It works.".into()),
-        ..Default::default()
-    }
+    SendEmailRequest::new(
+        "Acme <onboarding@resend.dev>",
+        vec!["delivered@resend.dev".into()],
+        "Contract",
+    )
+    .with_text("It works.")
 }
 
 async fn call_every_operation(client: &Client, calls: &mut Calls) {
     // Emails.
     let mut with_template = email();
     with_template.text = None;
-    with_template.template = Some(EmailTemplateRef {
-        id: "order-confirmation".into(),
-        variables: Some(BTreeMap::from([
+    with_template.template = Some(EmailTemplateRef::new("order-confirmation").with_variables(
+        BTreeMap::from([
             (
                 "PRODUCT".into(),
                 ScalarValue::String("Vintage macintosh".into()),
             ),
             ("PRICE".into(), ScalarValue::Number(499.0)),
-        ])),
-    });
+        ]),
+    ));
     calls.check(
         "sendEmail",
         client
@@ -218,9 +216,7 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
             .await,
     );
     calls.check("getEmail", client.emails().get(ID).await);
-    let reschedule = UpdateEmailRequest {
-        scheduled_at: "2030-08-05T11:52:01.858Z".into(),
-    };
+    let reschedule = UpdateEmailRequest::new("2030-08-05T11:52:01.858Z");
     calls.check("updateEmail", client.emails().update(ID, &reschedule).await);
     calls.check("cancelEmail", client.emails().cancel(ID).await);
     calls.check(
@@ -231,9 +227,7 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
         "getEmailAttachment",
         client.emails().get_attachment(ID, OTHER_ID).await,
     );
-    let share = ShareEmailRequest {
-        expires_in: Some("2 hours".into()),
-    };
+    let share = ShareEmailRequest::new().with_expires_in("2 hours");
     calls.check("shareEmail", client.emails().share(ID, &share).await);
     calls.check(
         "getEmailMetrics",
@@ -261,29 +255,20 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     );
 
     // Domains.
-    let domain = CreateDomainRequest {
-        name: "example.com".into(),
-        region: Some(Region::EuWest1),
-        ..Default::default()
-    };
+    let domain = CreateDomainRequest::new("example.com").with_region(Region::EuWest1);
     calls.check("createDomain", client.domains().create(&domain).await);
     calls.check("listDomains", client.domains().list().await);
     calls.check("getDomain", client.domains().get(ID).await);
-    let domain_update = UpdateDomainRequest {
-        open_tracking: Some(true),
-        tls: Some(TlsMode::Enforced),
-        ..Default::default()
-    };
+    let domain_update = UpdateDomainRequest::new()
+        .with_open_tracking(true)
+        .with_tls(TlsMode::Enforced);
     calls.check(
         "updateDomain",
         client.domains().update(ID, &domain_update).await,
     );
     calls.check("deleteDomain", client.domains().delete(ID).await);
     calls.check("verifyDomain", client.domains().verify(ID).await);
-    let claim = CreateDomainClaimRequest {
-        name: "example.com".into(),
-        ..Default::default()
-    };
+    let claim = CreateDomainClaimRequest::new("example.com");
     calls.check(
         "createDomainClaim",
         client.domains().create_claim(&claim).await,
@@ -292,16 +277,11 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     calls.check("verifyDomainClaim", client.domains().verify_claim(ID).await);
 
     // API keys.
-    let key = CreateApiKeyRequest {
-        name: "Production".into(),
-        permission: Some(ApiKeyPermission::SendingAccess),
-        ..Default::default()
-    };
+    let key =
+        CreateApiKeyRequest::new("Production").with_permission(ApiKeyPermission::SendingAccess);
     calls.check("createApiKey", client.api_keys().create(&key).await);
     calls.check("listApiKeys", client.api_keys().list().await);
-    let rename = UpdateApiKeyRequest {
-        name: "Staging".into(),
-    };
+    let rename = UpdateApiKeyRequest::new("Staging");
     calls.check("updateApiKey", client.api_keys().update(ID, &rename).await);
     calls.check("deleteApiKey", client.api_keys().delete(ID).await);
 
@@ -313,39 +293,31 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     );
 
     // Contacts.
-    let contact = CreateContactRequest {
-        email: "steve.wozniak@gmail.com".into(),
-        properties: Some(BTreeMap::from([
+    let contact = CreateContactRequest::new("steve.wozniak@gmail.com")
+        .with_properties(BTreeMap::from([
             ("plan".into(), ScalarValue::String("pro".into())),
             ("seats".into(), ScalarValue::Number(5.0)),
-        ])),
-        segments: Some(vec![OTHER_ID.into()]),
-        ..Default::default()
-    };
+        ]))
+        .with_segments(vec![OTHER_ID.into()]);
     calls.check("createContact", client.contacts().create(&contact).await);
     calls.check(
         "listContacts",
         client.contacts().list().segment_id(OTHER_ID).await,
     );
     calls.check("getContact", client.contacts().get(ID).await);
-    let contact_update = UpdateContactRequest {
-        unsubscribed: Some(true),
-        ..Default::default()
-    };
+    let contact_update = UpdateContactRequest::new().with_unsubscribed(true);
     calls.check(
         "updateContact",
         client.contacts().update(ID, &contact_update).await,
     );
     calls.check("deleteContact", client.contacts().delete(ID).await);
-    let import = CreateContactImportRequest {
-        file: File::new(&b"email\nsteve.wozniak@gmail.com\n"[..])
+    let import = CreateContactImportRequest::new(
+        File::new(&b"email\nsteve.wozniak@gmail.com\n"[..])
             .with_file_name("contacts.csv")
             .with_content_type("text/csv"),
-        column_map: Some(r#"{"email":"email"}"#.into()),
-        on_conflict: Some(ImportConflictMode::Upsert),
-        segments: None,
-        topics: None,
-    };
+    )
+    .with_column_map(r#"{"email":"email"}"#)
+    .with_on_conflict(ImportConflictMode::Upsert);
     calls.check(
         "createContactImport",
         client.contacts().create_import(&import).await,
@@ -375,43 +347,31 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
         client.contacts().remove_from_segment(ID, OTHER_ID).await,
     );
     calls.check("listContactTopics", client.contacts().list_topics(ID).await);
-    let topics = UpdateContactTopicsRequest {
-        topics: vec![ContactTopic {
-            id: OTHER_ID.into(),
-            subscription: TopicSubscription::OptOut,
-        }],
-    };
+    let topics = UpdateContactTopicsRequest::new(vec![ContactTopic::new(
+        OTHER_ID,
+        TopicSubscription::OptOut,
+    )]);
     calls.check(
         "updateContactTopics",
         client.contacts().update_topics(ID, &topics).await,
     );
 
     // Broadcasts.
-    let broadcast = CreateBroadcastRequest {
-        segment_id: OTHER_ID.into(),
-        from: "Acme <onboarding@resend.dev>".into(),
-        subject: "News".into(),
-        html: Some("<p>Hi</p>".into()),
-        ..Default::default()
-    };
+    let broadcast = CreateBroadcastRequest::new(OTHER_ID, "Acme <onboarding@resend.dev>", "News")
+        .with_html("<p>Hi</p>");
     calls.check(
         "createBroadcast",
         client.broadcasts().create(&broadcast).await,
     );
     calls.check("listBroadcasts", client.broadcasts().list().await);
     calls.check("getBroadcast", client.broadcasts().get(ID).await);
-    let broadcast_update = UpdateBroadcastRequest {
-        subject: Some("More news".into()),
-        ..Default::default()
-    };
+    let broadcast_update = UpdateBroadcastRequest::new().with_subject("More news");
     calls.check(
         "updateBroadcast",
         client.broadcasts().update(ID, &broadcast_update).await,
     );
     calls.check("deleteBroadcast", client.broadcasts().delete(ID).await);
-    let later = SendBroadcastRequest {
-        scheduled_at: Some("in 1 hour".into()),
-    };
+    let later = SendBroadcastRequest::new().with_scheduled_at("in 1 hour");
     calls.check(
         "sendBroadcast",
         client.broadcasts().send(ID).body(&later).await,
@@ -431,27 +391,21 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     );
 
     // Segments.
-    let segment = CreateSegmentRequest {
-        name: "Registered users".into(),
-        ..Default::default()
-    };
+    let segment = CreateSegmentRequest::new("Registered users");
     calls.check("createSegment", client.segments().create(&segment).await);
     calls.check("listSegments", client.segments().list().await);
     calls.check("getSegment", client.segments().get(ID).await);
     calls.check("deleteSegment", client.segments().delete(ID).await);
 
     // Webhooks.
-    let webhook = CreateWebhookRequest {
-        endpoint: "https://webhook.example.com/handler".into(),
-        events: vec![WebhookEventType::EmailReceived],
-    };
+    let webhook = CreateWebhookRequest::new(
+        "https://webhook.example.com/handler",
+        vec![WebhookEventType::EmailReceived],
+    );
     calls.check("createWebhook", client.webhooks().create(&webhook).await);
     calls.check("listWebhooks", client.webhooks().list().await);
     calls.check("getWebhook", client.webhooks().get(ID).await);
-    let webhook_update = UpdateWebhookRequest {
-        status: Some(WebhookStatus::Disabled),
-        ..Default::default()
-    };
+    let webhook_update = UpdateWebhookRequest::new().with_status(WebhookStatus::Disabled);
     calls.check(
         "updateWebhook",
         client.webhooks().update(ID, &webhook_update).await,
@@ -459,26 +413,19 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     calls.check("deleteWebhook", client.webhooks().delete(ID).await);
 
     // Templates.
-    let template = CreateTemplateRequest {
-        name: "Order confirmation".into(),
-        html: "<p>Thanks, {{{FIRST_NAME}}}!</p>".into(),
-        variables: Some(vec![TemplateVariableInput {
-            key: "FIRST_NAME".into(),
-            r#type: TemplateVariableType::String,
-            fallback_value: Some(TemplateFallbackValue::String("there".into())),
-        }]),
-        ..Default::default()
-    };
+    let template =
+        CreateTemplateRequest::new("Order confirmation", "<p>Thanks, {{{FIRST_NAME}}}!</p>")
+            .with_variables(vec![
+                TemplateVariableInput::new("FIRST_NAME", TemplateVariableType::String)
+                    .with_fallback_value(TemplateFallbackValue::String("there".into())),
+            ]);
     calls.check("createTemplate", client.templates().create(&template).await);
     calls.check("listTemplates", client.templates().list().await);
     calls.check(
         "getTemplate",
         client.templates().get("order-confirmation").await,
     );
-    let template_update = UpdateTemplateRequest {
-        subject: Some("Your order".into()),
-        ..Default::default()
-    };
+    let template_update = UpdateTemplateRequest::new().with_subject("Your order");
     calls.check(
         "updateTemplate",
         client.templates().update(ID, &template_update).await,
@@ -488,19 +435,12 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     calls.check("duplicateTemplate", client.templates().duplicate(ID).await);
 
     // Topics.
-    let topic = CreateTopicRequest {
-        name: "Product updates".into(),
-        default_subscription: TopicSubscription::OptIn,
-        description: None,
-        visibility: Some(TopicVisibility::Public),
-    };
+    let topic = CreateTopicRequest::new("Product updates", TopicSubscription::OptIn)
+        .with_visibility(TopicVisibility::Public);
     calls.check("createTopic", client.topics().create(&topic).await);
     calls.check("listTopics", client.topics().list().await);
     calls.check("getTopic", client.topics().get(ID).await);
-    let topic_update = UpdateTopicRequest {
-        description: Some("News about features we ship.".into()),
-        ..Default::default()
-    };
+    let topic_update = UpdateTopicRequest::new().with_description("News about features we ship.");
     calls.check(
         "updateTopic",
         client.topics().update(ID, &topic_update).await,
@@ -508,11 +448,8 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     calls.check("deleteTopic", client.topics().delete(ID).await);
 
     // Contact properties.
-    let property = CreateContactPropertyRequest {
-        key: "seats".into(),
-        r#type: ContactPropertyType::Number,
-        fallback_value: Some(ScalarValue::Number(1.0)),
-    };
+    let property = CreateContactPropertyRequest::new("seats", ContactPropertyType::Number)
+        .with_fallback_value(ScalarValue::Number(1.0));
     calls.check(
         "createContactProperty",
         client.contact_properties().create(&property).await,
@@ -525,9 +462,8 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
         "getContactProperty",
         client.contact_properties().get(ID).await,
     );
-    let property_update = UpdateContactPropertyRequest {
-        fallback_value: Some(ScalarValue::Number(2.0)),
-    };
+    let property_update =
+        UpdateContactPropertyRequest::new().with_fallback_value(ScalarValue::Number(2.0));
     calls.check(
         "updateContactProperty",
         client
@@ -541,9 +477,7 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     );
 
     // Suppressions.
-    let suppression = CreateSuppressionRequest {
-        email: "steve.wozniak@gmail.com".into(),
-    };
+    let suppression = CreateSuppressionRequest::new("steve.wozniak@gmail.com");
     calls.check(
         "addSuppression",
         client.suppressions().add(&suppression).await,
@@ -556,17 +490,12 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
             .origin(SuppressionOrigin::Manual)
             .await,
     );
-    let many = AddSuppressionsRequest {
-        emails: vec!["steve.wozniak@gmail.com".into()],
-    };
+    let many = AddSuppressionsRequest::new(vec!["steve.wozniak@gmail.com".into()]);
     calls.check(
         "batchAddSuppressions",
         client.suppressions().batch_add(&many).await,
     );
-    let lift = RemoveSuppressionsRequest {
-        emails: Some(vec!["steve.wozniak@gmail.com".into()]),
-        ids: None,
-    };
+    let lift = RemoveSuppressionsRequest::new().with_emails(vec!["steve.wozniak@gmail.com".into()]);
     calls.check(
         "batchRemoveSuppressions",
         client.suppressions().batch_remove(&lift).await,
@@ -583,28 +512,24 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
 
     // Automations.
     let steps = vec![
-        AutomationStep {
-            key: "trigger".into(),
-            r#type: AutomationStepType::Trigger,
-            config: BTreeMap::from([("event".into(), serde_json::json!("user.signed_up"))]),
-        },
-        AutomationStep {
-            key: "welcome".into(),
-            r#type: AutomationStepType::SendEmail,
-            config: BTreeMap::from([("template_id".into(), serde_json::json!(ID))]),
-        },
+        AutomationStep::new(
+            "trigger",
+            AutomationStepType::Trigger,
+            BTreeMap::from([("event".into(), serde_json::json!("user.signed_up"))]),
+        ),
+        AutomationStep::new(
+            "welcome",
+            AutomationStepType::SendEmail,
+            BTreeMap::from([("template_id".into(), serde_json::json!(ID))]),
+        ),
     ];
-    let connections = vec![AutomationConnection {
-        from: "trigger".into(),
-        to: "welcome".into(),
-        r#type: Some(AutomationConnectionType::Default),
-    }];
-    let automation = CreateAutomationRequest {
-        name: "Welcome series".into(),
-        status: Some(AutomationStatus::Disabled),
-        steps: steps.clone(),
-        connections: connections.clone(),
-    };
+    let connections = vec![
+        AutomationConnection::new("trigger", "welcome")
+            .with_type(AutomationConnectionType::Default),
+    ];
+    let automation =
+        CreateAutomationRequest::new("Welcome series", steps.clone(), connections.clone())
+            .with_status(AutomationStatus::Disabled);
     calls.check(
         "createAutomation",
         client.automations().create(&automation).await,
@@ -618,12 +543,10 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
             .await,
     );
     calls.check("getAutomation", client.automations().get(ID).await);
-    let automation_update = UpdateAutomationRequest {
-        status: Some(AutomationStatus::Enabled),
-        steps: Some(steps),
-        connections: Some(connections),
-        ..Default::default()
-    };
+    let automation_update = UpdateAutomationRequest::new()
+        .with_status(AutomationStatus::Enabled)
+        .with_steps(steps)
+        .with_connections(connections);
     calls.check(
         "updateAutomation",
         client.automations().update(ID, &automation_update).await,
@@ -644,21 +567,16 @@ async fn call_every_operation(client: &Client, calls: &mut Calls) {
     );
 
     // Events.
-    let event = CreateEventRequest {
-        name: "user.signed_up".into(),
-        schema: Some(BTreeMap::from([("plan".into(), EventFieldType::String)])),
-    };
+    let event = CreateEventRequest::new("user.signed_up")
+        .with_schema(BTreeMap::from([("plan".into(), EventFieldType::String)]));
     calls.check("createEvent", client.events().create(&event).await);
     calls.check("listEvents", client.events().list().await);
-    let occurrence = SendEventRequest {
-        event: "user.signed_up".into(),
-        email: Some("steve.wozniak@gmail.com".into()),
-        payload: Some(BTreeMap::from([("plan".into(), serde_json::json!("pro"))])),
-        contact_id: None,
-    };
+    let occurrence = SendEventRequest::new("user.signed_up")
+        .with_email("steve.wozniak@gmail.com")
+        .with_payload(BTreeMap::from([("plan".into(), serde_json::json!("pro"))]));
     calls.check("sendEvent", client.events().send(&occurrence).await);
     calls.check("getEvent", client.events().get("user.signed_up").await);
-    let event_update = UpdateEventRequest { schema: None };
+    let event_update = UpdateEventRequest::new();
     calls.check(
         "updateEvent",
         client.events().update(ID, &event_update).await,

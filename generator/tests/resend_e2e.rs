@@ -273,13 +273,7 @@ fn config_debug_output_does_not_reveal_the_api_key() {
 #[tokio::test]
 async fn base_url_path_prefix_is_kept() {
     let server = start_json_server(200, json!({"id": "em_1"})).await;
-    let body = SendEmailRequest {
-        from: "a@acme.dev".into(),
-        to: vec!["b@acme.dev".into()],
-        subject: "s".into(),
-        text: Some("t".into()),
-        ..Default::default()
-    };
+    let body = SendEmailRequest::new("a@acme.dev", vec!["b@acme.dev".into()], "s").with_text("t");
     for base in [
         format!("{}/v1", server.uri()),
         format!("{}/v1/", server.uri()),
@@ -325,27 +319,23 @@ async fn emails_send_posts_the_full_body_and_decodes_the_id() {
     )
     .await;
     let client = client_for(&server);
-    let body = SendEmailRequest {
-        from: "Acme <onboarding@acme.dev>".into(),
-        to: vec!["delivered@resend.dev".into(), "x+y@acme.dev".into()],
-        subject: "Hello “World” ✓".into(),
-        cc: Some(vec!["cc@acme.dev".into()]),
-        reply_to: Some(vec!["support@acme.dev".into()]),
-        html: Some("<p>Hi</p>".into()),
-        text: Some("Hi".into()),
-        headers: Some(BTreeMap::from([("X-Entity-Ref-ID".into(), "123".into())])),
-        scheduled_at: Some("in 1 min".into()),
-        attachments: Some(vec![Attachment {
-            filename: Some("invoice.pdf".into()),
-            content: Some("aGVsbG8=".into()),
-            ..Default::default()
-        }]),
-        tags: Some(vec![Tag {
-            name: "category".into(),
-            value: "confirm_email".into(),
-        }]),
-        ..Default::default()
-    };
+    let body = SendEmailRequest::new(
+        "Acme <onboarding@acme.dev>",
+        vec!["delivered@resend.dev".into(), "x+y@acme.dev".into()],
+        "Hello “World” ✓",
+    )
+    .with_cc(vec!["cc@acme.dev".into()])
+    .with_reply_to(vec!["support@acme.dev".into()])
+    .with_html("<p>Hi</p>")
+    .with_text("Hi")
+    .with_headers(BTreeMap::from([("X-Entity-Ref-ID".into(), "123".into())]))
+    .with_scheduled_at("in 1 min")
+    .with_attachments(vec![
+        Attachment::new()
+            .with_filename("invoice.pdf")
+            .with_content("aGVsbG8="),
+    ])
+    .with_tags(vec![Tag::new("category", "confirm_email")]);
 
     let response = client.emails().send(&body).await.expect("send succeeds");
 
@@ -388,13 +378,12 @@ async fn emails_send_posts_the_full_body_and_decodes_the_id() {
 async fn emails_send_omits_unset_optional_fields() {
     let server = start_json_server(200, json!({"id": "em_1"})).await;
     let client = client_for(&server);
-    let body = SendEmailRequest {
-        from: "onboarding@acme.dev".into(),
-        to: vec!["delivered@resend.dev".into()],
-        subject: "Hi".into(),
-        html: Some("<p>Hi</p>".into()),
-        ..Default::default()
-    };
+    let body = SendEmailRequest::new(
+        "onboarding@acme.dev",
+        vec!["delivered@resend.dev".into()],
+        "Hi",
+    )
+    .with_html("<p>Hi</p>");
 
     client.emails().send(&body).await.expect("send succeeds");
 
@@ -417,13 +406,12 @@ async fn emails_send_omits_unset_optional_fields() {
 async fn emails_send_sends_the_idempotency_key() {
     let server = start_json_server(200, json!({"id": "em_1"})).await;
     let client = client_for(&server);
-    let body = SendEmailRequest {
-        from: "onboarding@acme.dev".into(),
-        to: vec!["delivered@resend.dev".into()],
-        subject: "Hi".into(),
-        text: Some("Hi".into()),
-        ..Default::default()
-    };
+    let body = SendEmailRequest::new(
+        "onboarding@acme.dev",
+        vec!["delivered@resend.dev".into()],
+        "Hi",
+    )
+    .with_text("Hi");
 
     client
         .emails()
@@ -450,21 +438,10 @@ async fn emails_send_batch_posts_an_array_and_decodes_the_ids() {
     .await;
     let client = client_for(&server);
     let batch = vec![
-        SendEmailRequest {
-            from: "a@acme.dev".into(),
-            to: vec!["one@acme.dev".into()],
-            subject: "One".into(),
-            text: Some("1".into()),
-            ..Default::default()
-        },
-        SendEmailRequest {
-            from: "a@acme.dev".into(),
-            to: vec!["two@acme.dev".into()],
-            subject: "Two".into(),
-            html: Some("<b>2</b>".into()),
-            bcc: Some(vec!["audit@acme.dev".into()]),
-            ..Default::default()
-        },
+        SendEmailRequest::new("a@acme.dev", vec!["one@acme.dev".into()], "One").with_text("1"),
+        SendEmailRequest::new("a@acme.dev", vec!["two@acme.dev".into()], "Two")
+            .with_html("<b>2</b>")
+            .with_bcc(vec!["audit@acme.dev".into()]),
     ];
 
     let response = client
@@ -502,13 +479,9 @@ async fn emails_send_batch_posts_an_array_and_decodes_the_ids() {
 async fn emails_send_batch_sends_the_idempotency_key() {
     let server = start_json_server(200, json!({"data": [{"id": "em_1"}]})).await;
     let client = client_for(&server);
-    let batch = vec![SendEmailRequest {
-        from: "a@acme.dev".into(),
-        to: vec!["one@acme.dev".into()],
-        subject: "One".into(),
-        text: Some("1".into()),
-        ..Default::default()
-    }];
+    let batch = vec![
+        SendEmailRequest::new("a@acme.dev", vec!["one@acme.dev".into()], "One").with_text("1"),
+    ];
 
     client
         .emails()
@@ -661,14 +634,8 @@ async fn emails_get_decodes_nested_fields_and_ignores_unknown_fields() {
         email.tags.as_deref(),
         Some(
             &[
-                Tag {
-                    name: "category".into(),
-                    value: "confirm_email".into()
-                },
-                Tag {
-                    name: "user".into(),
-                    value: "u-42".into()
-                },
+                Tag::new("category", "confirm_email"),
+                Tag::new("user", "u-42"),
             ][..]
         )
     );
@@ -700,9 +667,7 @@ async fn emails_get_maps_an_unknown_enum_value_to_unknown() {
 async fn emails_update_patches_the_schedule() {
     let server = start_json_server(200, json!({"object": "email", "id": "em_1"})).await;
     let client = client_for(&server);
-    let body = UpdateEmailRequest {
-        scheduled_at: "2024-08-05T11:52:01.858Z".into(),
-    };
+    let body = UpdateEmailRequest::new("2024-08-05T11:52:01.858Z");
 
     let reference = client
         .emails()
@@ -815,16 +780,10 @@ async fn domains_create_posts_enums_and_nested_objects_and_decodes_records() {
     )
     .await;
     let client = client_for(&server);
-    let body = CreateDomainRequest {
-        name: "send.acme.dev".into(),
-        region: Some(Region::EuWest1),
-        tls: Some(TlsMode::Enforced),
-        capabilities: Some(DomainCapabilities {
-            sending: Some(CapabilityState::Enabled),
-            receiving: None,
-        }),
-        ..Default::default()
-    };
+    let body = CreateDomainRequest::new("send.acme.dev")
+        .with_region(Region::EuWest1)
+        .with_tls(TlsMode::Enforced)
+        .with_capabilities(DomainCapabilities::new().with_sending(CapabilityState::Enabled));
 
     let domain = client
         .domains()
@@ -908,11 +867,8 @@ async fn api_keys_create_posts_the_permission_and_decodes_the_token() {
     )
     .await;
     let client = client_for(&server);
-    let body = CreateApiKeyRequest {
-        name: "Production".into(),
-        permission: Some(ApiKeyPermission::SendingAccess),
-        domain_id: None,
-    };
+    let body =
+        CreateApiKeyRequest::new("Production").with_permission(ApiKeyPermission::SendingAccess);
 
     let created = client
         .api_keys()
@@ -1117,27 +1073,18 @@ async fn contacts_list_sends_the_segment_filter_and_omits_unset_parameters() {
 async fn contacts_create_posts_topics_and_properties() {
     let server = start_json_server(201, json!({"object": "contact", "id": "c_1"})).await;
     let client = client_for(&server);
-    let body = CreateContactRequest {
-        email: "steve@acme.dev".into(),
-        first_name: Some("Steve".into()),
-        unsubscribed: Some(false),
-        properties: Some(BTreeMap::from([
+    let body = CreateContactRequest::new("steve@acme.dev")
+        .with_first_name("Steve")
+        .with_unsubscribed(false)
+        .with_properties(BTreeMap::from([
             ("plan".into(), ScalarValue::String("pro".into())),
             ("seats".into(), ScalarValue::Number(5.0)),
-        ])),
-        segments: Some(vec!["seg_1".into()]),
-        topics: Some(vec![
-            ContactTopic {
-                id: "topic_news".into(),
-                subscription: TopicSubscription::OptIn,
-            },
-            ContactTopic {
-                id: "topic_promo".into(),
-                subscription: TopicSubscription::OptOut,
-            },
-        ]),
-        ..Default::default()
-    };
+        ]))
+        .with_segments(vec!["seg_1".into()])
+        .with_topics(vec![
+            ContactTopic::new("topic_news", TopicSubscription::OptIn),
+            ContactTopic::new("topic_promo", TopicSubscription::OptOut),
+        ]);
 
     let reference = client
         .contacts()
@@ -1173,9 +1120,7 @@ async fn contacts_create_posts_topics_and_properties() {
 async fn broadcasts_send_posts_the_optional_body_only_when_given() {
     let server = start_json_server(200, json!({"id": "bc_1"})).await;
     let client = client_for(&server);
-    let schedule = SendBroadcastRequest {
-        scheduled_at: Some("in 1 hour".into()),
-    };
+    let schedule = SendBroadcastRequest::new().with_scheduled_at("in 1 hour");
 
     client.broadcasts().send("bc_1").await.expect("send now");
     client
@@ -1309,15 +1254,15 @@ async fn webhooks_create_serializes_event_types_and_decodes_the_secret() {
     )
     .await;
     let client = client_for(&server);
-    let body = CreateWebhookRequest {
-        endpoint: "https://hooks.acme.dev/resend".into(),
-        events: vec![
+    let body = CreateWebhookRequest::new(
+        "https://hooks.acme.dev/resend",
+        vec![
             WebhookEventType::EmailSent,
             WebhookEventType::EmailDeliveryDelayed,
             WebhookEventType::DomainDeleted,
             WebhookEventType::Unknown("email.teleported".into()),
         ],
-    };
+    );
 
     let created = client
         .webhooks()
@@ -1380,13 +1325,7 @@ async fn webhooks_get_decodes_a_webhook() {
 // ---------------------------------------------------------------------------------------------
 
 fn minimal_email() -> SendEmailRequest {
-    SendEmailRequest {
-        from: "onboarding@acme.dev".into(),
-        to: vec![],
-        subject: "Hi".into(),
-        text: Some("Hi".into()),
-        ..Default::default()
-    }
+    SendEmailRequest::new("onboarding@acme.dev", vec![], "Hi").with_text("Hi")
 }
 
 #[tokio::test]
@@ -1600,13 +1539,12 @@ async fn extra_query_pairs_and_headers_arrive_after_the_operations_own() {
 async fn an_extra_authorization_header_does_not_replace_the_key() {
     let server = start_json_server(200, json!({"id": "em_1"})).await;
     let client = client_for(&server);
-    let body = SendEmailRequest {
-        from: "onboarding@acme.dev".into(),
-        to: vec!["delivered@resend.dev".into()],
-        subject: "Hi".into(),
-        text: Some("Hi".into()),
-        ..Default::default()
-    };
+    let body = SendEmailRequest::new(
+        "onboarding@acme.dev",
+        vec!["delivered@resend.dev".into()],
+        "Hi",
+    )
+    .with_text("Hi");
 
     client
         .emails()
@@ -1626,13 +1564,12 @@ async fn an_extra_authorization_header_does_not_replace_the_key() {
 async fn a_header_parameter_set_through_its_method_wins_over_an_extra_one() {
     let server = start_json_server(200, json!({"id": "em_1"})).await;
     let client = client_for(&server);
-    let body = SendEmailRequest {
-        from: "onboarding@acme.dev".into(),
-        to: vec!["delivered@resend.dev".into()],
-        subject: "Hi".into(),
-        text: Some("Hi".into()),
-        ..Default::default()
-    };
+    let body = SendEmailRequest::new(
+        "onboarding@acme.dev",
+        vec!["delivered@resend.dev".into()],
+        "Hi",
+    )
+    .with_text("Hi");
 
     client
         .emails()
@@ -1659,13 +1596,12 @@ async fn a_header_parameter_set_through_its_method_wins_over_an_extra_one() {
 async fn extra_headers_the_client_sets_itself_are_refused_before_sending() {
     let server = start_json_server(200, json!({"id": "em_1"})).await;
     let client = client_for(&server);
-    let body = SendEmailRequest {
-        from: "onboarding@acme.dev".into(),
-        to: vec!["delivered@resend.dev".into()],
-        subject: "Hi".into(),
-        text: Some("Hi".into()),
-        ..Default::default()
-    };
+    let body = SendEmailRequest::new(
+        "onboarding@acme.dev",
+        vec!["delivered@resend.dev".into()],
+        "Hi",
+    )
+    .with_text("Hi");
 
     for name in ["Content-Type", "accept", "content-length", "Host"] {
         let error = client

@@ -41,20 +41,11 @@ fn ok_domain() -> Reply {
 }
 
 fn email() -> SendEmailRequest {
-    SendEmailRequest {
-        from: "a@acme.dev".into(),
-        to: vec!["b@acme.dev".into()],
-        subject: "s".into(),
-        text: Some("t".into()),
-        ..Default::default()
-    }
+    SendEmailRequest::new("a@acme.dev", vec!["b@acme.dev".into()], "s").with_text("t")
 }
 
 fn new_domain() -> CreateDomainRequest {
-    CreateDomainRequest {
-        name: "acme.dev".into(),
-        ..Default::default()
-    }
+    CreateDomainRequest::new("acme.dev")
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,13 +26,12 @@ use support::{Reply, Server};
 const API_KEY: &str = "re_fleet_secret_key";
 
 fn email() -> SendEmailRequest {
-    SendEmailRequest {
-        from: "Acme <onboarding@acme.dev>".into(),
-        to: vec!["someone@example.com".into()],
-        subject: "Hello".into(),
-        text: Some("Hi.".into()),
-        ..Default::default()
-    }
+    SendEmailRequest::new(
+        "Acme <onboarding@acme.dev>",
+        vec!["someone@example.com".into()],
+        "Hello",
+    )
+    .with_text("Hi.")
 }
 
 fn shared_client(key: &str, server: &str, redis: &str) -> Client {

@@ -10,12 +10,18 @@ use codegen::{Mode, Report};
 
 const USAGE: &str = "\
 Usage:
-  cargo xtask codegen [--check] [--verbose]
+  cargo xtask codegen [--check] [--verbose] [--report FILE]
       Generate generated/<stem>/ from every spec/*.yaml, *.yml and *.json,
       deleting what is no longer generated. With --check, write nothing and
       fail if generated/ is stale.
-  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check] [--verbose]
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check] [--verbose] [--report FILE]
       Generate one crate from any spec file into DIR (nothing there is deleted).
+
+Each crate's API is compared with the one recorded beside it (api-surface.json):
+what changed is printed, each change breaking, additive or compatible, with the
+version it calls for. A crate whose version (info.x-crate-version) is lower than
+that is refused: nothing is written and the run fails. --report FILE writes the
+changes as Markdown for a pull request.
 
 Warnings are printed by kind: the count and the first few of each kind in
 full, then one summary line per crate; --verbose prints every warning. For a
@@ -29,6 +35,8 @@ enum Command {
         mode: Mode,
         single: Option<Single>,
         verbose: bool,
+        /// `--report FILE`: where to write the change report as Markdown.
+        report: Option<String>,
     },
 }
 
@@ -55,7 +63,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (mode, verbose, result) = match command {
+    let (mode, verbose, markdown, result) = match command {
         Command::Help => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -64,28 +72,39 @@ fn main() -> ExitCode {
             mode,
             single: None,
             verbose,
+            report,
         } => (
             mode,
             verbose,
+            report,
             codegen::codegen(&codegen::workspace_root(), mode),
         ),
         Command::Codegen {
             mode,
             single: Some(single),
             verbose,
+            report,
         } => (
             mode,
             verbose,
+            report,
             codegen::codegen_spec(&single.spec, &single.out, single.name.as_deref(), mode),
         ),
     };
-    match result {
-        Ok(report) => print_report(&report, mode, verbose),
+    let report = match result {
+        Ok(report) => report,
         Err(error) => {
             eprintln!("error: {error}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    if let Some(path) = markdown
+        && let Err(e) = std::fs::write(&path, report.changes_markdown())
+    {
+        eprintln!("error: cannot write the change report to `{path}`: {e}");
+        return ExitCode::FAILURE;
     }
+    print_report(&report, mode, verbose)
 }
 
 fn parse_args(args: Vec<String>) -> Result<Command, String> {
@@ -96,7 +115,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("no command given".into()),
     }
-    let (mut check, mut verbose, mut spec, mut out, mut name) = (false, false, None, None, None);
+    let (mut check, mut verbose) = (false, false);
+    let (mut spec, mut out, mut name, mut report) = (None, None, None, None);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
@@ -115,6 +135,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "--spec" => &mut spec,
             "--out" => &mut out,
             "--name" => &mut name,
+            "--report" => &mut report,
             _ => return Err(format!("unexpected argument `{arg}`")),
         };
         let value = match inline.or_else(|| args.next()) {
@@ -136,6 +157,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         mode,
         single,
         verbose,
+        report,
     })
 }
 
@@ -143,6 +165,10 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
 /// whether every spec generated and (in check mode) nothing is stale.
 fn print_report(report: &Report, mode: Mode, verbose: bool) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // What each crate's API changes, before warnings and diffs.
+    for krate in &report.crates {
+        print!("{}", krate.changes_text());
+    }
     for krate in &report.crates {
         let Ok(summary) = &krate.result else { continue };
         eprint!("{}", krate.warnings_text(verbose, color));
@@ -193,6 +219,7 @@ mod tests {
             mode,
             single: None,
             verbose: false,
+            report: None,
         };
         assert_eq!(
             parse(&["codegen", "--verbose"]),
@@ -200,6 +227,7 @@ mod tests {
                 mode: Mode::Write,
                 single: None,
                 verbose: true,
+                report: None,
             })
         );
         assert_eq!(parse(&["codegen"]), Ok(workspace(Mode::Write)));
@@ -216,10 +244,13 @@ mod tests {
                     name: None
                 }),
                 verbose: false,
+                report: None,
             })
         );
         assert_eq!(
-            parse(&["codegen", "--spec", "s", "--out", "o", "--name", "n"]),
+            parse(&[
+                "codegen", "--spec", "s", "--out", "o", "--name", "n", "--report", "r.md"
+            ]),
             Ok(Command::Codegen {
                 mode: Mode::Write,
                 single: Some(Single {
@@ -228,6 +259,7 @@ mod tests {
                     name: Some("n".into())
                 }),
                 verbose: false,
+                report: Some("r.md".into()),
             })
         );
     }
@@ -245,6 +277,7 @@ mod tests {
             &["codegen", "--name", "n"],
             &["codegen", "--spec", "a", "--spec", "b", "--out", "o"],
             &["codegen", "--spec=", "--out", "o"],
+            &["codegen", "--report"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }

@@ -26,23 +26,14 @@ async fn run(
         .await?;
     println!("{contact} is in segment {segment_id}");
 
-    let broadcast = CreateBroadcastRequest {
-        segment_id,
-        from,
-        subject: "What's new this month".to_string(),
+    let broadcast = CreateBroadcastRequest::new(segment_id, from, "What's new this month")
         // Contact properties fill triple-brace placeholders, with a fallback after `|`.
-        html: Some(
-            "<p>Hi {{{contact.first_name|there}}}, here is what we shipped.</p>".to_string(),
-        ),
-        name: Some("Monthly news".to_string()),
-        ..Default::default()
-    };
+        .with_html("<p>Hi {{{contact.first_name|there}}}, here is what we shipped.</p>")
+        .with_name("Monthly news");
     let draft = client.broadcasts().create(&broadcast).await?;
     println!("created broadcast {}", draft.id);
 
-    let when = SendBroadcastRequest {
-        scheduled_at: Some("in 10 minutes".to_string()),
-    };
+    let when = SendBroadcastRequest::new().with_scheduled_at("in 10 minutes");
     client.broadcasts().send(&draft.id).body(&when).await?;
     println!("scheduled to go out in 10 minutes");
     Ok(())

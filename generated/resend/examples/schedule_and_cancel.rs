@@ -13,21 +13,14 @@ use resend_client::types::{SendEmailRequest, UpdateEmailRequest};
 use resend_client::{Client, Error};
 
 async fn run(client: &Client, from: String, to: String) -> Result<(), Error> {
-    let email = SendEmailRequest {
-        from,
-        to: vec![to],
-        subject: "Your weekly summary".to_string(),
-        text: Some("Here is what happened this week.".to_string()),
+    let email = SendEmailRequest::new(from, vec![to], "Your weekly summary")
+        .with_text("Here is what happened this week.")
         // ISO 8601, or a phrase such as `in 1 hour`.
-        scheduled_at: Some("in 1 hour".to_string()),
-        ..Default::default()
-    };
+        .with_scheduled_at("in 1 hour");
     let scheduled = client.emails().send(&email).await?;
     println!("scheduled {}", scheduled.id);
 
-    let later = UpdateEmailRequest {
-        scheduled_at: "2030-08-05T11:52:01.858Z".to_string(),
-    };
+    let later = UpdateEmailRequest::new("2030-08-05T11:52:01.858Z");
     client.emails().update(&scheduled.id, &later).await?;
     println!("moved to {}", later.scheduled_at);
 

@@ -32,12 +32,9 @@ async fn main() -> ExitCode {
     };
     let emails: Vec<SendEmailRequest> = ["Your receipt", "Your invoice"]
         .into_iter()
-        .map(|subject| SendEmailRequest {
-            from: from.clone(),
-            to: vec![to.clone()],
-            subject: subject.to_string(),
-            text: Some(format!("{subject} is attached to your account.")),
-            ..Default::default()
+        .map(|subject| {
+            SendEmailRequest::new(&from, vec![to.clone()], subject)
+                .with_text(format!("{subject} is attached to your account."))
         })
         .collect();
     // One idempotency key for the whole batch: a retry cannot send it twice.

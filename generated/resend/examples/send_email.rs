@@ -26,13 +26,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let email = SendEmailRequest {
-        from,
-        to: vec![to],
-        subject,
-        text: Some("It works.".to_string()),
-        ..Default::default()
-    };
+    let email = SendEmailRequest::new(from, vec![to], subject).with_text("It works.");
     match client.emails().send(&email).await {
         Ok(sent) => {
             println!("{}", sent.id);

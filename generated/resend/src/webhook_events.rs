@@ -5,6 +5,7 @@
 
 /// An event the API sends to a webhook endpoint, told apart by its `type`. A body whose `type` names a known event but does not fit that event's type is an error; an event type this version of the client does not know (or a body without one) is `Unknown`, as received.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// Resend accepted the send request and will try to hand the email to the recipient's mail server.
     ///

@@ -15,7 +15,12 @@ pub fn types_rs(api: &Api) -> TokenStream {
     let items: Vec<TokenStream> = items.collect();
     quote! {
         //! The types of request and response bodies and parameters, one per schema of the spec.
-        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::too_many_arguments,
+            clippy::new_without_default
+        )]
 
         #(#items)*
     }
@@ -116,16 +121,93 @@ fn structure(docs: TokenStream, name: &str, s: &Struct) -> TokenStream {
         }
     });
     let fns = default_fns.iter().flatten().map(|(_, item)| item);
+    let builders = s.built.then(|| constructor_and_setters(name, s));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #ident_name {
             #(#fields)*
         }
 
+        #builders
+
         #default_impl
 
         #(#fns)*
+    }
+}
+
+/// `new` of the required fields (those that are neither optional nor nullable) and a
+/// `with_` setter per other field: with the struct `#[non_exhaustive]`, a field the API adds
+/// later is a new setter, not a broken struct literal.
+fn constructor_and_setters(name: &str, s: &Struct) -> TokenStream {
+    let ident_name = ident(name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.name.rust);
+        let (arg_ty, value) = argument(&f.ty, &field);
+        let value = if f.boxed {
+            quote!(Box::new(#value))
+        } else {
+            value
+        };
+        if f.required && !f.nullable {
+            args.push(quote!(#field: #arg_ty));
+            if field == value.to_string() {
+                inits.push(quote!(#field,));
+            } else {
+                inits.push(quote!(#field: #value,));
+            }
+            continue;
+        }
+        inits.push(quote!(#field: None,));
+        let setter = ident(&format!("with_{}", f.name.bare));
+        // rustdoc cannot link to a raw identifier (`Self::r#type`): name it only.
+        let doc = if f.name.rust.starts_with("r#") {
+            format!(" Sets `{}`.", f.name.bare)
+        } else {
+            format!(" Sets [`{}`](Self::{}).", f.name.bare, f.name.rust)
+        };
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, #field: #arg_ty) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        });
+    }
+    if let Some((extra, _)) = &s.extra {
+        let extra = ident(extra);
+        inits.push(quote!(#extra: Default::default(),));
+    }
+    let new_doc = if args.is_empty() {
+        " Every field starts unset.".to_string()
+    } else {
+        " Takes the required fields; every other field starts unset.".to_string()
+    };
+    quote! {
+        impl #ident_name {
+            #[doc = #new_doc]
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                }
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// How a constructor or setter takes a value of `ty`, and the expression that turns the
+/// argument `name` into it: text as `impl Into<String>`, the rest as it is.
+fn argument(ty: &crate::model::TypeRef, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        crate::model::TypeRef::String => (quote!(impl Into<String>), quote!(#name.into())),
+        other => (rust_type(other, &TokenStream::new()), quote!(#name)),
     }
 }
 
@@ -219,6 +301,7 @@ fn enumeration(docs: TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenS
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #UNKNOWN_DOC]
@@ -298,6 +381,7 @@ fn int_enumeration(docs: TokenStream, name: &proc_macro2::Ident, e: &IntEnum) ->
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #UNKNOWN_DOC]
@@ -397,6 +481,7 @@ fn untagged(docs: TokenStream, name: &proc_macro2::Ident, o: &OneOf) -> TokenStr
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
@@ -444,6 +529,7 @@ pub(super) fn tagged(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]
@@ -542,6 +628,7 @@ fn responses(docs: TokenStream, name: &proc_macro2::Ident, r: &Responses) -> Tok
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #other

@@ -7,6 +7,7 @@ mod references;
 mod schema;
 mod types;
 mod unused;
+mod usage;
 mod webhooks;
 
 use crate::Options;
@@ -26,6 +27,7 @@ pub fn lower(ctx: &mut Ctx<'_>, options: &Options) -> Api {
     operations::resolve_pagination(ctx, &types, &mut resources);
     let mut api = api::assemble(ctx, options, types, resources, errors);
     api.events = events;
+    usage::mark_built(&mut api);
     api
 }
 

@@ -61,12 +61,9 @@ async fn a_form_body_is_url_encoded_and_a_text_answer_comes_back_as_a_string() {
             .set_body_string("token-123"),
     )
     .await;
-    let credentials = Credentials {
-        username: "ann".into(),
-        password: "p&ss=1 ü".into(),
-        remember: Some(true),
-        scopes: Some(vec!["read".into(), "write".into()]),
-    };
+    let credentials = Credentials::new("ann", "p&ss=1 ü")
+        .with_remember(true)
+        .with_scopes(vec!["read".into(), "write".into()]);
     let token = client(&server)
         .operations()
         .login(&credentials)
@@ -110,10 +107,7 @@ async fn an_optional_form_body_left_out_sends_no_body() {
     assert_eq!(header(&request, "accept"), "text/csv");
 
     let server = server_with_text("").await;
-    let query = SearchRequest {
-        q: Some("a b".into()),
-        page: None,
-    };
+    let query = SearchRequest::new().with_q("a b");
     client(&server)
         .operations()
         .search()
@@ -127,6 +121,19 @@ async fn server_with_text(text: &str) -> MockServer {
     start(ResponseTemplate::new(200).set_body_string(text)).await
 }
 
+// The response types have no constructors (no request uses them): built from their defaults.
+fn stored_id(id: &str) -> Stored {
+    let mut stored = Stored::default();
+    stored.id = id.into();
+    stored
+}
+
+fn ticket(ticket: &str) -> StartJobResponse202 {
+    let mut accepted = StartJobResponse202::default();
+    accepted.ticket = ticket.into();
+    accepted
+}
+
 #[tokio::test]
 async fn a_multipart_body_has_one_part_per_field_in_spec_order() {
     let server =
@@ -134,28 +141,26 @@ async fn a_multipart_body_has_one_part_per_field_in_spec_order() {
     let mut extra = BTreeMap::new();
     extra.insert("note".to_string(), "keep".to_string());
     extra.insert("we\"ird\nname".to_string(), "x".to_string());
-    let upload = UploadRequest {
-        file: File::new(vec![0u8, 1, 2, 255, b'\r', b'\n'])
+    let mut upload = UploadRequest::new(
+        File::new(vec![0u8, 1, 2, 255, b'\r', b'\n'])
             .with_file_name("photo.png")
             .with_content_type("image/png"),
-        thumbnail: None,
-        attachments: Some(vec![
-            File::new(b"A".to_vec()),
-            File::new(b"B".to_vec())
-                .with_file_name("b.txt")
-                .with_content_type("text/plain"),
-        ]),
-        title: "Holiday".into(),
-        size: Some(42),
-        tags: Some(vec!["sea".into(), "sun".into()]),
-        meta: Some(UploadRequestMeta {
-            author: Some("ann".into()),
-        }),
-        extra,
-    };
+        "Holiday",
+    )
+    .with_attachments(vec![
+        File::new(b"A".to_vec()),
+        File::new(b"B".to_vec())
+            .with_file_name("b.txt")
+            .with_content_type("text/plain"),
+    ])
+    .with_size(42)
+    .with_tags(vec!["sea".into(), "sun".into()])
+    .with_meta(UploadRequestMeta::new().with_author("ann"));
+    // The additional properties have no setter; the field is public.
+    upload.extra = extra;
     let stored = client(&server).operations().upload(&upload).await.unwrap();
     assert_eq!(stored.status().as_u16(), 201);
-    assert_eq!(stored.into_body(), Stored { id: "u1".into() });
+    assert_eq!(stored.into_body(), stored_id("u1"));
 
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/uploads");
@@ -299,13 +304,11 @@ async fn each_status_gives_its_own_variant() {
     let cases = [
         (
             ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "j1"})),
-            StartJobResponse::Ok(Stored { id: "j1".into() }),
+            StartJobResponse::Ok(stored_id("j1")),
         ),
         (
             ResponseTemplate::new(202).set_body_json(serde_json::json!({"ticket": "t-9"})),
-            StartJobResponse::Accepted(StartJobResponse202 {
-                ticket: "t-9".into(),
-            }),
+            StartJobResponse::Accepted(ticket("t-9")),
         ),
         (ResponseTemplate::new(204), StartJobResponse::NoContent),
         (

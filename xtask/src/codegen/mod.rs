@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use generator::{Diagnostic, Severity};
 
-pub use report::{CrateReport, Report, Stale, Summary};
+pub use report::{Changes, CrateReport, Report, Stale, Summary};
 use sync::{is_safe_relative, orphan_dirs, sync};
 
 /// The command named in do-not-edit headers and in the "stale" message.
@@ -176,6 +176,7 @@ fn generate_into(
     let start = Instant::now();
     let spec_path = options.spec_path.clone();
     let mut stale = Vec::new();
+    let mut changes = Changes::FirstRecord;
     let result = match generator::generate_with_loader(&text, &options, loader) {
         Err(errors) => Err(errors),
         Ok(generated) => match generated.files.keys().find(|p| !is_safe_relative(p)) {
@@ -187,6 +188,13 @@ fn generate_into(
                 column: None,
                 message: format!("generator produced a file path outside its crate: `{bad}`"),
             }]),
+            None if {
+                changes = review(out_dir, &generated)?;
+                changes.version_too_low()
+            } =>
+            {
+                Err(vec![version_error(&spec_path, &changes)])
+            }
             None => {
                 stale = sync(out_dir, &out, &generated.files, mode, prune)?;
                 Ok(Summary {
@@ -203,11 +211,46 @@ fn generate_into(
         spec_path,
         out,
         result,
+        changes,
         // Diagnostics name files as the loader reads them: relative to its base.
         source_root: loader.base.clone(),
         ours,
     };
     Ok((krate, stale))
+}
+
+/// The generated crate's API against the one recorded beside the crate on disk (its
+/// `api-surface.json`), if there is a record.
+fn review(out_dir: &Path, generated: &generator::Generated) -> Result<Changes, Error> {
+    let path = out_dir.join(generator::surface::FILE);
+    let previous = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Changes::FirstRecord),
+        Err(e) => return Err(Error::io("cannot read", &path, e)),
+    };
+    Ok(match generator::review(&previous, generated) {
+        Ok(report) => Changes::Report(report),
+        Err(why) => Changes::Unreadable(why),
+    })
+}
+
+/// The error that refuses a crate whose version is lower than its changes call for.
+fn version_error(spec_path: &str, changes: &Changes) -> Diagnostic {
+    let message = match changes {
+        Changes::Report(report) => format!(
+            "`info.x-crate-version` is {}, lower than the {} its API changes since {} call for (see the report above): nothing was written",
+            report.new_version, report.required_version, report.old_version
+        ),
+        _ => "the crate's version is too low for its API changes".to_string(),
+    };
+    Diagnostic {
+        severity: Severity::Error,
+        file: spec_path.to_string(),
+        pointer: "#/info".into(),
+        line: None,
+        column: None,
+        message,
+    }
 }
 
 /// A spec file directly in `spec/`.
@@ -313,6 +356,92 @@ mod tests {
         let err = list_specs(&tmp.0).unwrap_err().to_string();
         assert!(err.contains("spec/a.json and spec/a.yaml"), "{err}");
         assert!(list_specs(&tmp.0.join("nope")).is_err());
+    }
+
+    /// The change report against the record beside the crate: printed, and a version too
+    /// low for the change refuses the crate and writes nothing.
+    #[test]
+    fn a_change_is_reported_and_the_version_must_follow() {
+        let tmp = TempDir::new();
+        let spec_at = |version: &str, extra: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: Notes, version: '1', x-crate-version: {version}}}\n\
+                 paths:\n  /notes:\n    get:\n      operationId: listNotes\n      tags: [Notes]\n\
+                 {extra}      responses:\n        '200':\n          description: ok\n"
+            )
+        };
+        let spec = tmp.0.join("notes.yaml");
+        let out = tmp.0.join("out");
+        let run = |text: &str, mode: Mode| {
+            fs::write(&spec, text).unwrap();
+            codegen_spec(spec.to_str().unwrap(), out.to_str().unwrap(), None, mode).unwrap()
+        };
+        let first = run(&spec_at("0.1.0", ""), Mode::Write);
+        assert!(first.is_ok(), "{}", first.errors_text(false));
+        assert!(matches!(first.crates[0].changes, Changes::FirstRecord));
+        let record = fs::read_to_string(out.join(generator::surface::FILE)).unwrap();
+        assert!(record.contains("\"notes.list\""), "{record}");
+
+        // The same spec again: nothing to report.
+        let again = run(&spec_at("0.1.0", ""), Mode::Write);
+        assert_eq!(again.crates[0].changes_text(), "");
+
+        // A required query parameter is breaking: 0.1.1 is refused, nothing is written.
+        let param = "      parameters:\n        - {name: folder, in: query, required: true, schema: {type: string}}\n";
+        let refused = run(&spec_at("0.1.1", param), Mode::Write);
+        assert!(!refused.is_ok());
+        let text = refused.crates[0].changes_text();
+        assert!(
+            text.contains(
+                "breaking    operation `notes.list()`: arguments `()` became `(folder: String)`"
+            ),
+            "{text}"
+        );
+        assert!(
+            refused.errors_text(false).contains("lower than the 0.2.0"),
+            "{}",
+            refused.errors_text(false)
+        );
+        assert_eq!(
+            fs::read_to_string(out.join(generator::surface::FILE)).unwrap(),
+            record
+        );
+        let cargo = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        assert!(cargo.contains("version = \"0.1.0\""), "{cargo}");
+
+        // --check reports the same and fails.
+        let check = run(&spec_at("0.1.1", param), Mode::Check);
+        assert!(!check.is_ok());
+        assert!(check.crates[0].changes.version_too_low());
+        assert!(
+            check
+                .changes_markdown()
+                .contains("| **breaking** | operation `notes.list()` |")
+        );
+
+        // At 0.2.0 it is written, and the record follows.
+        let bumped = run(&spec_at("0.2.0", param), Mode::Write);
+        assert!(bumped.is_ok(), "{}", bumped.errors_text(false));
+        let record = fs::read_to_string(out.join(generator::surface::FILE)).unwrap();
+        assert!(record.contains("\"folder: String\""), "{record}");
+        assert!(record.contains("\"version\": \"0.2.0\""), "{record}");
+        let check = run(&spec_at("0.2.0", param), Mode::Check);
+        assert!(check.is_ok(), "{}", check.check_text());
+
+        // A record that cannot be read is said, and rewritten.
+        fs::write(out.join(generator::surface::FILE), "{").unwrap();
+        let unreadable = run(&spec_at("0.2.0", param), Mode::Write);
+        assert!(unreadable.is_ok());
+        assert!(
+            unreadable.crates[0]
+                .changes_text()
+                .contains("cannot be read")
+        );
+        assert!(
+            fs::read_to_string(out.join(generator::surface::FILE))
+                .unwrap()
+                .contains("folder")
+        );
     }
 
     /// `--spec` with a spec in several files: the others are read relative to it.

@@ -35,6 +35,8 @@ pub struct CrateReport {
     pub out: String,
     /// `Err` holds the generator's errors; nothing was written for this spec.
     pub result: Result<Summary, Vec<Diagnostic>>,
+    /// What the crate's API changes, against the record beside the crate on disk.
+    pub changes: Changes,
     /// The folder that the file names in diagnostics are relative to.
     pub source_root: PathBuf,
     /// Whether the spec is one of the workspace's own (in `spec/`): housekeeping warnings
@@ -161,6 +163,63 @@ fn headline(kind: &str, members: &[&Diagnostic]) -> String {
     text
 }
 
+/// The API changes of one crate.
+#[derive(Debug)]
+pub enum Changes {
+    /// No record beside the crate (a new crate, or one made before records were kept), or
+    /// the spec did not generate.
+    FirstRecord,
+    /// The record is there but cannot be read; it is rewritten.
+    Unreadable(String),
+    Report(generator::ChangeReport),
+}
+
+impl Changes {
+    /// The crate's version is lower than its changes call for.
+    pub fn version_too_low(&self) -> bool {
+        matches!(self, Changes::Report(report) if !report.version_ok)
+    }
+}
+
+impl CrateReport {
+    /// The change report for a terminal; empty when the API did not change.
+    pub fn changes_text(&self) -> String {
+        match &self.changes {
+            Changes::FirstRecord => String::new(),
+            Changes::Unreadable(why) => format!(
+                "warning: {}/{} cannot be read ({why}): no change report; it is rewritten\n",
+                self.out,
+                generator::surface::FILE
+            ),
+            Changes::Report(report) if report.changes.is_empty() && report.version_ok => {
+                String::new()
+            }
+            Changes::Report(report) => report.to_text(),
+        }
+    }
+
+    /// The change report as Markdown, for a pull request.
+    pub fn changes_markdown(&self) -> String {
+        let name = match &self.result {
+            Ok(summary) => summary.crate_name.clone(),
+            Err(_) => self.out.clone(),
+        };
+        match &self.changes {
+            Changes::Report(report) => report.to_markdown(),
+            Changes::FirstRecord if self.result.is_err() => {
+                format!("### `{name}`\n\nThe spec did not generate; see the errors.\n")
+            }
+            Changes::FirstRecord => format!(
+                "### `{name}`\n\nNo earlier API is recorded beside the crate (`{}`), so there is nothing to compare with.\n",
+                generator::surface::FILE
+            ),
+            Changes::Unreadable(why) => format!(
+                "### `{name}`\n\nThe earlier API record cannot be read ({why}), so there is nothing to compare with.\n"
+            ),
+        }
+    }
+}
+
 /// A successful generation.
 #[derive(Debug)]
 pub struct Summary {
@@ -219,6 +278,16 @@ impl Report {
                 );
             }
             text.push_str(&krate.render(errors, color));
+        }
+        text
+    }
+
+    /// The change reports of every crate as one Markdown document.
+    pub fn changes_markdown(&self) -> String {
+        let mut text = String::from("## API changes\n\n");
+        for krate in &self.crates {
+            text.push_str(&krate.changes_markdown());
+            text.push('\n');
         }
         text
     }
@@ -318,6 +387,7 @@ mod tests {
             }),
             source_root: PathBuf::from("/nonexistent"),
             ours,
+            changes: Changes::FirstRecord,
         }
     }
 

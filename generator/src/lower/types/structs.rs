@@ -136,6 +136,7 @@ impl TypeSpace {
             fields,
             extra,
             default: false,
+            built: false,
         }
     }
 }
