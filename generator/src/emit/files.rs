@@ -235,6 +235,24 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
             "Requests go to `{url}` by default, over HTTPS only.\n"
         );
     }
+    if !api.types.is_empty() {
+        let _ = writeln!(
+            text,
+            "The types of `types` are `#[non_exhaustive]`, so that the API can add fields and values without breaking this crate's users: build a request body with `new` (its required fields) and `with_*` setters, and give a `match` on an enum a `_` arm. `api-surface.json` records the public API; `{}` reports what a spec edit changes in it.\n",
+            settings.regenerate_command
+        );
+    }
+    let paginated = api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .any(|op| op.pagination.is_some());
+    if paginated {
+        let _ = writeln!(
+            text,
+            "A paginated list's builder has `.pages()` and `.items()`: streams that fetch the next page when the last one is read.\n"
+        );
+    }
     let _ = writeln!(text, "## Errors, retries and rate limits\n");
     let _ = writeln!(
         text,

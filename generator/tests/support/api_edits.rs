@@ -19,6 +19,10 @@ pub struct Edit {
     pub replace: &'static [(&'static str, &'static str)],
     /// The most demanding level among the changes; `None`: the API did not change.
     pub level: Option<Level>,
+    /// For a breaking change `cargo-semver-checks` cannot see (it does not compare the
+    /// types of fields): user code that compiles against the crate before the edit and
+    /// not after, the proof that the change breaks.
+    pub witness: Option<&'static str>,
 }
 
 impl Edit {
@@ -48,6 +52,7 @@ pub const EDITS: &[Edit] = &[
             "        body:\n          type: string\n          description: The text.\n        tags:\n          type: array\n          items:\n            type: string\n",
         )],
         level: Some(Level::Additive),
+        witness: None,
     },
     Edit {
         name: "add_required_request_field",
@@ -63,6 +68,7 @@ pub const EDITS: &[Edit] = &[
             ),
         ],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "add_response_field",
@@ -72,6 +78,7 @@ pub const EDITS: &[Edit] = &[
             "        pinned:\n          type: boolean\n        created_at:\n          type: string\n",
         )],
         level: Some(Level::Additive),
+        witness: None,
     },
     Edit {
         name: "add_required_response_field",
@@ -87,6 +94,7 @@ pub const EDITS: &[Edit] = &[
             ),
         ],
         level: Some(Level::Additive),
+        witness: None,
     },
     Edit {
         name: "add_required_enum_response_field",
@@ -96,12 +104,17 @@ pub const EDITS: &[Edit] = &[
             "      required: [id, title, color]\n",
         )],
         level: Some(Level::Breaking),
+        witness: Some(
+            "pub fn colored(note: &notes_client::types::Note) -> bool { note.color.is_some() }\n\
+             pub fn blank() -> notes_client::types::Note { Default::default() }\n",
+        ),
     },
     Edit {
         name: "remove_field",
         what: "remove a property of a response body",
         replace: &[("        pinned:\n          type: boolean\n", "")],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "make_field_required",
@@ -111,12 +124,14 @@ pub const EDITS: &[Edit] = &[
             "      required: [title, body]\n",
         )],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "make_field_optional",
         what: "make a required request property optional",
         replace: &[("      required: [title]\n", "")],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "add_enum_value",
@@ -126,6 +141,7 @@ pub const EDITS: &[Edit] = &[
             "      enum: [red, green, blue, yellow]\n",
         )],
         level: Some(Level::Additive),
+        witness: None,
     },
     Edit {
         name: "remove_enum_value",
@@ -135,6 +151,7 @@ pub const EDITS: &[Edit] = &[
             "      enum: [red, green]\n",
         )],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "add_operation",
@@ -144,6 +161,7 @@ pub const EDITS: &[Edit] = &[
             "    patch:\n      operationId: updateNote\n      tags: [Notes]\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema:\n              $ref: '#/components/schemas/NewNote'\n      responses:\n        '200':\n          description: The note.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Note'\n    delete:\n      operationId: deleteNote\n",
         )],
         level: Some(Level::Additive),
+        witness: None,
     },
     Edit {
         name: "remove_operation",
@@ -153,6 +171,7 @@ pub const EDITS: &[Edit] = &[
             "",
         )],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "rename_operation",
@@ -162,6 +181,7 @@ pub const EDITS: &[Edit] = &[
             "      operationId: fetchNote\n",
         )],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "change_property_type",
@@ -171,6 +191,9 @@ pub const EDITS: &[Edit] = &[
             "        pinned:\n          type: string\n",
         )],
         level: Some(Level::Breaking),
+        witness: Some(
+            "pub fn pinned(note: &notes_client::types::Note) -> Option<bool> { note.pinned }\n",
+        ),
     },
     Edit {
         name: "add_error_code",
@@ -180,6 +203,7 @@ pub const EDITS: &[Edit] = &[
             "      enum: [not_found, invalid_request, rate_limited, conflict]\n",
         )],
         level: Some(Level::Additive),
+        witness: None,
     },
     Edit {
         name: "add_optional_query_parameter",
@@ -189,6 +213,7 @@ pub const EDITS: &[Edit] = &[
             "        - name: limit\n          in: query\n          schema:\n            type: integer\n        - name: after\n          in: query\n          schema:\n            type: string\n",
         )],
         level: Some(Level::Additive),
+        witness: None,
     },
     Edit {
         name: "add_required_query_parameter",
@@ -198,12 +223,14 @@ pub const EDITS: &[Edit] = &[
             "        - name: limit\n          in: query\n          schema:\n            type: integer\n        - name: folder\n          in: query\n          required: true\n          schema:\n            type: string\n",
         )],
         level: Some(Level::Breaking),
+        witness: None,
     },
     Edit {
         name: "change_path",
         what: "move an operation to another path",
         replace: &[("  /notes/{note_id}:\n", "  /v2/notes/{note_id}:\n")],
         level: Some(Level::Compatible),
+        witness: None,
     },
     Edit {
         name: "change_description",
@@ -213,5 +240,6 @@ pub const EDITS: &[Edit] = &[
             "          description: The text of the note, in Markdown.\n",
         )],
         level: None,
+        witness: None,
     },
 ];
