@@ -14,22 +14,8 @@ mod api_edits;
 
 use std::collections::BTreeMap;
 
-use api_edits::{BASE, EDITS};
+use api_edits::{BASE, EDITS, generate};
 use generator::{Generated, Level, Options};
-
-fn generate(spec: &str) -> Generated {
-    let options = Options {
-        crate_name: None,
-        spec_path: "tests/review/base.yaml".to_string(),
-        regenerate_command: "cargo xtask codegen".to_string(),
-    };
-    generator::generate(spec, &options).unwrap_or_else(|errors| {
-        panic!(
-            "{}",
-            generator::render_diagnostics(&errors, &|_| Some(spec.to_string()))
-        )
-    })
-}
 
 fn surface(generated: &Generated) -> &str {
     &generated.files[generator::surface::FILE]

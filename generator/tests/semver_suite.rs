@@ -30,17 +30,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use api_edits::{BASE, EDITS};
-use generator::{Generated, Level, Options};
-
-fn generate(spec: &str) -> Generated {
-    let options = Options {
-        crate_name: None,
-        spec_path: "tests/review/base.yaml".to_string(),
-        regenerate_command: "cargo xtask codegen".to_string(),
-    };
-    generator::generate(spec, &options).unwrap_or_else(|e| panic!("{e:?}"))
-}
+use api_edits::{BASE, EDITS, generate};
+use generator::{Generated, Level};
 
 /// Writes a generated crate into `dir` as a workspace of its own, replacing what was
 /// there; `strip` removes every `#[non_exhaustive]`.

@@ -3,11 +3,29 @@
 //! holds each verdict against `cargo-semver-checks`).
 
 #![allow(dead_code)]
+#![allow(clippy::panic)]
 
-use generator::Level;
+use generator::{Generated, Level, Options};
 
 /// The spec every edit starts from.
 pub const BASE: &str = include_str!("../review/base.yaml");
+
+/// Generates a crate from `spec` (the base or an edit of it); a spec that does not
+/// generate fails the test with its diagnostics.
+pub fn generate(spec: &str) -> Generated {
+    let options = Options {
+        crate_name: None,
+        spec_path: "tests/review/base.yaml".to_string(),
+        regenerate_command: "cargo xtask codegen".to_string(),
+    };
+    match generator::generate(spec, &options) {
+        Ok(generated) => generated,
+        Err(errors) => panic!(
+            "{}",
+            generator::render_diagnostics(&errors, &|_| Some(spec.to_string()))
+        ),
+    }
+}
 
 /// One spec edit.
 pub struct Edit {
