@@ -182,26 +182,25 @@ pub async fn send_batch(peer: Peer, sends: usize) -> Result<Calls, String> {
             }
         }
         Peer::ResendRs => {
-            let url = std::env::var(BASE_URL_ENV)
-                .map_err(|_| format!("{BASE_URL_ENV} is not set"))?;
+            let url =
+                std::env::var(BASE_URL_ENV).map_err(|_| format!("{BASE_URL_ENV} is not set"))?;
             url.parse::<reqwest::Url>()
                 .map_err(|error| format!("{BASE_URL_ENV} `{url}`: {error}"))?;
             let resend = resend_rs::Resend::new(API_KEY);
             for i in 0..sends {
                 let resend = resend.clone();
                 tasks.spawn(async move {
-                    let email =
-                        resend_rs::types::CreateEmailBaseOptions::new(FROM, [TO], SUBJECT)
-                            .with_text("Hello.")
-                            .with_idempotency_key(&key(i));
+                    let email = resend_rs::types::CreateEmailBaseOptions::new(FROM, [TO], SUBJECT)
+                        .with_text("Hello.")
+                        .with_idempotency_key(&key(i));
                     let sent = resend.emails.send(email).await;
                     sent.map(drop).map_err(|error| resend_rs_error(&error))
                 });
             }
         }
         Peer::Reqwest => {
-            let url = std::env::var(BASE_URL_ENV)
-                .map_err(|_| format!("{BASE_URL_ENV} is not set"))?;
+            let url =
+                std::env::var(BASE_URL_ENV).map_err(|_| format!("{BASE_URL_ENV} is not set"))?;
             let http = reqwest::Client::builder()
                 .build()
                 .map_err(|error| format!("cannot build a reqwest client: {error}"))?;

@@ -72,7 +72,8 @@ pub async fn run(case: Case, peer: Peer) -> Result<serde_json::Value, String> {
 
 /// Starts the children, waits for them, and adds up what they report.
 async fn fleet(url: &str, case: Case, peer: Peer) -> Result<Calls, String> {
-    let exe = std::env::current_exe().map_err(|error| format!("no path to this binary: {error}"))?;
+    let exe =
+        std::env::current_exe().map_err(|error| format!("no path to this binary: {error}"))?;
     let start_at = (unix_ms() + START_DELAY_MS) as u64;
     let mut children = Vec::new();
     for _ in 0..case.processes {
