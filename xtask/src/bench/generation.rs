@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::measure;
 use super::report::{Table, Target};
-use super::stats::{duration, mib, ratio};
+use super::stats::{duration, mib, ratio, size};
 use super::synthetic;
 use super::tools::{Paths, Tools, ours_command, progenitor_command};
 
@@ -30,7 +30,7 @@ fn measured(tool: &Result<PathBuf, String>, what: impl FnOnce(&Path) -> Measured
 }
 
 /// Runs both generators `runs` times on `spec`, each into a fresh folder.
-fn pair(paths: &Paths, tools: &Tools, spec: &Path, name: &str, runs: usize) -> Pair {
+fn pair(paths: &Paths, tools: &Tools, spec: &Path, name: &str, runs: usize, peer: bool) -> Pair {
     let out = paths.bench.join("gen");
     let one = |who: &str, binary: &Path, make: fn(&Path, &Path, &Path, &str) -> _| {
         let dir = out.join(who).join(name);
@@ -41,18 +41,23 @@ fn pair(paths: &Paths, tools: &Tools, spec: &Path, name: &str, runs: usize) -> P
         })?;
         measure::summary(&runs)
     };
-    eprintln!("bench: generating {name} ({runs} runs each) ...");
+    eprintln!("bench: generating {name} ({runs} run(s) each) ...");
     Pair {
         ours: measured(&tools.ours, |b| one("ours", b, ours_command)),
-        peer: measured(&tools.progenitor, |b| {
-            one("progenitor", b, progenitor_command)
-        }),
+        peer: if peer {
+            measured(&tools.progenitor, |b| {
+                one("progenitor", b, progenitor_command)
+            })
+        } else {
+            Err("not run with --quick".to_string())
+        },
     }
 }
 
 fn time_cell(m: &Measured) -> String {
     match m {
         Ok((secs, _)) => duration(std::time::Duration::from_secs_f64(*secs)),
+        Err(error) if error.starts_with("not run") => error.clone(),
         Err(error) => format!("failed: {error}"),
     }
 }
@@ -162,9 +167,13 @@ pub fn corpus(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>)
     let runs = if quick { 3 } else { 7 };
     let big_runs = if quick { 1 } else { 3 };
     for (name, spec) in specs {
-        let size = fs::metadata(&spec).map(|m| m.len()).unwrap_or(0);
-        let n = if size > 4 << 20 { big_runs } else { runs };
-        let pair = pair(paths, tools, &spec, &name, n);
+        let bytes_on_disk = fs::metadata(&spec).map(|m| m.len()).unwrap_or(0);
+        let n = if bytes_on_disk > 4 << 20 {
+            big_runs
+        } else {
+            runs
+        };
+        let pair = pair(paths, tools, &spec, &name, n, true);
         if name == "nexus" {
             let speedup = secs(&pair.peer).zip(secs(&pair.ours)).map(|(p, o)| p / o);
             targets.push(Target {
@@ -184,7 +193,7 @@ pub fn corpus(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>)
                 ),
             });
         }
-        table.row(row(name, mib(size), &pair));
+        table.row(row(name, size(bytes_on_disk), &pair));
     }
     table.note(format!(
         "Whole processes, from start to exit, into an empty folder: `target/release/xtask codegen \
@@ -197,8 +206,10 @@ pub fn corpus(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>)
 
 /// The scaling table: synthetic specs of 100, 1,000 and 10,000 operations.
 pub fn scaling(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>) {
-    let mut headers = vec!["operations", "ours: per operation", "ours: time ÷ previous"];
-    headers.extend_from_slice(HEADERS.get(1..).unwrap_or_default());
+    let mut headers = vec!["operations"];
+    headers.extend_from_slice(HEADERS.get(1..4).unwrap_or_default());
+    headers.extend(["ours: per operation", "ours: time ÷ previous size's"]);
+    headers.extend_from_slice(HEADERS.get(4..).unwrap_or_default());
     let mut table = Table::new("Generation: scaling", &headers);
     let mut targets = Vec::new();
     let mut previous: Option<f64> = None;
@@ -217,10 +228,14 @@ pub fn scaling(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
             (false, 10_000) => 3,
             (false, _) => 5,
         };
-        let pair = pair(paths, tools, &spec, &name, runs);
+        // Progenitor takes over a minute on 10,000 operations: not with --quick.
+        let with_peer = !(quick && operations == 10_000);
+        let pair = pair(paths, tools, &spec, &name, runs, with_peer);
         let ours = secs(&pair.ours);
-        let mut cells = vec![
-            operations.to_string(),
+        let bytes_on_disk = fs::metadata(&spec).map(|m| m.len()).unwrap_or(0);
+        // operations, size, ours (2), then the growth, then progenitor and the ratios.
+        let mut cells = row(operations.to_string(), size(bytes_on_disk), &pair);
+        let growth = [
             ours.map_or("–".into(), |s| {
                 format!("{:.0} µs", s * 1e6 / operations as f64)
             }),
@@ -228,8 +243,8 @@ pub fn scaling(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
                 .zip(ours)
                 .map_or("–".into(), |(p, o)| format!("{:.1}×", o / p)),
         ];
-        let size = fs::metadata(&spec).map(|m| m.len()).unwrap_or(0);
-        cells.extend(row(name, mib(size), &pair).into_iter().skip(1));
+        let at = 4.min(cells.len());
+        cells.splice(at..at, growth);
         table.row(cells);
         previous = ours;
         if operations == 10_000 {
@@ -245,7 +260,7 @@ pub fn scaling(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
          response object of 7 fields, each body a schema of its own (written by the bench into \
          `target/bench/specs/`). \"Time ÷ previous\" is 10× for linear growth (process start-up \
          makes the small sizes look better than linear). Medians of 5 runs (3 for 10,000; with \
-         --quick 3 and 1).",
+         --quick 3 and 1, and progenitor not run on 10,000).",
     );
     (table, targets)
 }

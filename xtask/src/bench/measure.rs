@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// One run of a program.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Run {
     pub wall: Duration,
     /// Peak resident memory of the child, in bytes.
@@ -19,8 +19,8 @@ pub struct Run {
 }
 
 impl Run {
-    /// What went wrong, in one line: the first line of stderr that says `error` or
-    /// `panicked`, else its last line, with the exit status.
+    /// What went wrong, in one line: a panic's message and place, else the first line of
+    /// stderr that starts with `error`, else its last line.
     pub fn failure(&self) -> String {
         let lines: Vec<&str> = self
             .stderr
@@ -28,17 +28,33 @@ impl Run {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        let telling = lines
-            .iter()
-            .find(|l| l.contains("panicked") || l.starts_with("error"))
-            .or(lines.last())
-            .copied()
-            .unwrap_or("no message on stderr");
-        let mut message: String = telling.chars().take(240).collect();
-        if message.len() < telling.len() {
-            message.push('…');
+        let panic = lines.iter().position(|l| l.contains("panicked at"));
+        let message = match panic {
+            Some(at) => {
+                let place = lines
+                    .get(at)
+                    .and_then(|l| l.split("panicked at ").nth(1))
+                    .unwrap_or_default()
+                    .trim_end_matches(':');
+                // The crate and file, without the registry's folders.
+                let mut place: Vec<&str> = place.rsplit('/').take(3).collect();
+                place.reverse();
+                let message = lines.get(at + 1).copied().unwrap_or_default();
+                format!("panicked: {message} (at {})", place.join("/"))
+            }
+            None => lines
+                .iter()
+                .find(|l| l.to_ascii_lowercase().starts_with("error"))
+                .or(lines.last())
+                .copied()
+                .unwrap_or("no message on stderr")
+                .to_string(),
+        };
+        let mut short: String = message.chars().take(240).collect();
+        if short.len() < message.len() {
+            short.push('…');
         }
-        message
+        short
     }
 }
 
@@ -51,6 +67,7 @@ pub fn run(mut command: Command, logs: &Path) -> Result<Run, String> {
         fs::File::create(path).map_err(|e| format!("cannot create `{}`: {e}", path.display()))
     };
     command
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(open(&out_path)?)
         .stderr(open(&err_path)?);
@@ -141,5 +158,36 @@ pub fn summary(runs: &[Run]) -> Result<(f64, u64), String> {
     match (super::stats::median(&walls), super::stats::median(&rss)) {
         (Some(wall), Some(rss)) => Ok((wall, rss as u64)),
         _ => Err("no runs".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(stderr: &str) -> Run {
+        Run {
+            stderr: stderr.to_string(),
+            ..Run::default()
+        }
+    }
+
+    #[test]
+    fn a_failure_is_its_panic_or_error_line() {
+        let panic = "\nthread 'main' (5862) panicked at /root/.cargo/registry/src/index/\
+                     progenitor-impl-0.15.1/src/method.rs:2057:23:\n\
+                     not yet implemented: more media types\nstack backtrace:\n";
+        assert_eq!(
+            failed(panic).failure(),
+            "panicked: not yet implemented: more media types \
+             (at progenitor-impl-0.15.1/src/method.rs:2057:23)"
+        );
+        let error = "warning: x\nError: components.schemas: invalid type\n\nStack backtrace:\n";
+        assert_eq!(
+            failed(error).failure(),
+            "Error: components.schemas: invalid type"
+        );
+        assert_eq!(failed("a\nlast words\n").failure(), "last words");
+        assert_eq!(failed("").failure(), "no message on stderr");
     }
 }

@@ -51,29 +51,56 @@ pub fn bench(root: &Path, options: &Options) -> Result<(), String> {
     let measuring = Instant::now();
     let mut tables: Vec<Table> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
-    let mut add = |(table, more): (Table, Vec<Target>)| {
+    let mut timings: Vec<String> = Vec::new();
+    let mut add = |name: &str, start: Instant, (table, more): (Table, Vec<Target>)| {
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!("bench: {name} took {secs:.0} s");
+        timings.push(format!("{name} {secs:.0} s"));
         tables.push(table);
         targets.extend(more);
     };
     if options.runs("generation") {
-        add(generation::corpus(&paths, &tools, options.quick));
+        let start = Instant::now();
+        add(
+            "generation",
+            start,
+            generation::corpus(&paths, &tools, options.quick),
+        );
     }
     if options.runs("scaling") {
-        add(generation::scaling(&paths, &tools, options.quick));
+        let start = Instant::now();
+        add(
+            "scaling",
+            start,
+            generation::scaling(&paths, &tools, options.quick),
+        );
     }
     if options.runs("compile") {
-        add(compile::compile(&paths, &tools, options.quick));
+        let start = Instant::now();
+        add(
+            "compile",
+            start,
+            compile::compile(&paths, &tools, options.quick),
+        );
     }
     if options.runs("limit") {
-        add((runtime::at_the_limit(&paths, &tools), Vec::new()));
+        let start = Instant::now();
+        let table = runtime::at_the_limit(&paths, &tools, options.quick);
+        add("limit", start, (table, Vec::new()));
     }
     if options.runs("overhead") {
-        add(runtime::overhead(&paths, &tools, options.quick));
+        let start = Instant::now();
+        add(
+            "overhead",
+            start,
+            runtime::overhead(&paths, &tools, options.quick),
+        );
     }
     let header = header(
         options,
         setup.as_secs_f64(),
         measuring.elapsed().as_secs_f64(),
+        &timings,
     );
     let text = report::render(&header, &tables, &targets);
     let out = paths.bench.join("report.md");
@@ -96,16 +123,17 @@ fn output_of(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-fn header(options: &Options, setup: f64, measuring: f64) -> String {
+fn header(options: &Options, setup: f64, measuring: f64, timings: &[String]) -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!(
         "Run of `cargo xtask bench{}` on {} UTC; commit {}; {} ({cores} cores); {}. \
-         Setup (building and installing the tools) {setup:.0} s, measuring {measuring:.0} s. \
-         Every ratio compares numbers measured in this run.",
+         Setup (building and installing the tools) {setup:.0} s, measuring {measuring:.0} s \
+         ({}). Every ratio compares numbers measured in this run.",
         if options.quick { " --quick" } else { "" },
         output_of("date", &["-u", "+%Y-%m-%d %H:%M"]),
         output_of("git", &["rev-parse", "--short", "HEAD"]),
         output_of("uname", &["-srm"]),
         output_of("rustc", &["-V"]),
+        timings.join(", "),
     )
 }

@@ -32,6 +32,15 @@ pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
+/// A file size: `12.4 MiB`, `426 KiB`.
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        mib(bytes)
+    } else {
+        format!("{:.0} KiB", bytes as f64 / 1024.0)
+    }
+}
+
 /// `peer / ours` as `6.1×`, or a dash when either is missing or zero.
 pub fn ratio(peer: Option<f64>, ours: Option<f64>) -> String {
     match (peer, ours) {
@@ -60,6 +69,8 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(850)), "850 ms");
         assert_eq!(duration(Duration::from_micros(400)), "0.4 ms");
         assert_eq!(mib(3 * 1024 * 1024 / 2), "1.5 MiB");
+        assert_eq!(size(3 * 1024 * 1024 / 2), "1.5 MiB");
+        assert_eq!(size(20_732), "20 KiB");
         assert_eq!(ratio(Some(6.0), Some(2.0)), "3.00×");
         assert_eq!(ratio(None, Some(2.0)), "–");
         assert_eq!(ratio(Some(1.0), Some(0.0)), "–");
