@@ -223,8 +223,8 @@ pub fn scaling(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
             continue;
         }
         let runs = match (quick, operations) {
-            (true, 10_000) => 1,
-            (true, _) => 3,
+            (true, 100) => 3,
+            (true, _) => 1,
             (false, 10_000) => 3,
             (false, _) => 5,
         };
@@ -259,8 +259,8 @@ pub fn scaling(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
         "Each operation: a path parameter, two query parameters, a JSON body and a JSON \
          response object of 7 fields, each body a schema of its own (written by the bench into \
          `target/bench/specs/`). \"Time ÷ previous\" is 10× for linear growth (process start-up \
-         makes the small sizes look better than linear). Medians of 5 runs (3 for 10,000; with \
-         --quick 3 and 1, and progenitor not run on 10,000).",
+         makes the small sizes look better than linear). Medians of 5 runs (3 for 10,000); with \
+         --quick 3 runs for 100 and one for the others, and progenitor not run on 10,000.",
     );
     (table, targets)
 }

@@ -205,3 +205,19 @@ pub fn overhead(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target
     ));
     (table, targets)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_harness_counts_become_cells() {
+        let line = r#"{"accepted":13,"calls":20,"errors":{"http_429":7,"transport":1},"utilization":0.45}"#;
+        let value: Value = serde_json::from_str(line).unwrap_or_default();
+        assert_eq!(errors_cell(&value), "8 (http_429 ×7, transport ×1)");
+        assert_eq!(count(&value, "accepted"), "13");
+        assert_eq!(count(&value, "refused"), "–");
+        let clean: Value = serde_json::from_str(r#"{"errors":{}}"#).unwrap_or_default();
+        assert_eq!(errors_cell(&clean), "0");
+    }
+}
