@@ -258,7 +258,7 @@ pub fn scaling(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
     table.note(
         "Each operation: a path parameter, two query parameters, a JSON body and a JSON \
          response object of 7 fields, each body a schema of its own (written by the bench into \
-         `target/bench/specs/`). \"Time ÷ previous\" is 10× for linear growth (process start-up \
+         `target/bench/specs/`). \"Time ÷ previous size's\" is 10× for linear growth (process start-up \
          makes the small sizes look better than linear). Medians of 5 runs (3 for 10,000); with \
          --quick 3 runs for 100 and one for the others, and progenitor not run on 10,000.",
     );

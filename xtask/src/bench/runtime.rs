@@ -79,49 +79,53 @@ pub fn at_the_limit(paths: &Paths, tools: &Tools, quick: bool) -> Table {
             "wall time",
         ],
     );
-    for (case, setup) in CASES {
-        let run = |client: &str| match &tools.harness {
-            Ok(binary) => {
-                eprintln!("bench: case {case} with {client} ...");
-                let number = case.to_string();
-                let args = ["limit", "--case", number.as_str(), "--client", client];
-                harness(paths, binary, &args, &format!("limit-{case}-{client}"))
-            }
-            Err(error) => Err(format!("not run: {error}")),
-        };
-        // Each client has a server of its own, and the cases wait on the clock rather than
-        // the processor: with --quick the three clients of a case run at the same time.
-        let results: Vec<Result<Value, String>> = if quick {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = CLIENTS
-                    .iter()
-                    .map(|client| scope.spawn(move || run(client)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| Err("the thread failed".into())))
-                    .collect()
-            })
-        } else {
-            CLIENTS.iter().map(|client| run(client)).collect()
-        };
-        for (client, result) in CLIENTS.iter().zip(results) {
-            let mut cells = vec![format!("{case}: {setup}"), client.to_string()];
-            match result {
-                Ok(value) => cells.extend([
-                    number(&value, "utilization").map_or("n/a".into(), |u| format!("{u:.2}")),
-                    format!("{}/{}", count(&value, "accepted"), count(&value, "calls")),
-                    count(&value, "refused"),
-                    errors_cell(&value),
-                    count(&value, "duplicates"),
-                    number(&value, "wall_ms").map_or("–".into(), |ms| {
-                        duration(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0))
-                    }),
-                ]),
-                Err(error) => cells.push(format!("failed: {error}")),
-            }
-            table.row(cells);
+    let jobs: Vec<(u32, &str, &str)> = CASES
+        .iter()
+        .flat_map(|(case, setup)| CLIENTS.iter().map(move |client| (*case, *setup, *client)))
+        .collect();
+    let run = |case: u32, client: &str| match &tools.harness {
+        Ok(binary) => {
+            eprintln!("bench: case {case} with {client} ...");
+            let number = case.to_string();
+            let args = ["limit", "--case", number.as_str(), "--client", client];
+            harness(paths, binary, &args, &format!("limit-{case}-{client}"))
         }
+        Err(error) => Err(format!("not run: {error}")),
+    };
+    // Each run has a server of its own, and the runs wait on the clock rather than the
+    // processor: with --quick they all run at the same time.
+    let results: Vec<Result<Value, String>> = if quick {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .iter()
+                .map(|(case, _, client)| scope.spawn(move || run(*case, client)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err("the thread failed".into())))
+                .collect()
+        })
+    } else {
+        jobs.iter()
+            .map(|(case, _, client)| run(*case, client))
+            .collect()
+    };
+    for ((case, setup, client), result) in jobs.iter().zip(results) {
+        let mut cells = vec![format!("{case}: {setup}"), client.to_string()];
+        match result {
+            Ok(value) => cells.extend([
+                number(&value, "utilization").map_or("n/a".into(), |u| format!("{u:.2}")),
+                format!("{}/{}", count(&value, "accepted"), count(&value, "calls")),
+                count(&value, "refused"),
+                errors_cell(&value),
+                count(&value, "duplicates"),
+                number(&value, "wall_ms").map_or("–".into(), |ms| {
+                    duration(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0))
+                }),
+            ]),
+            Err(error) => cells.push(format!("failed: {error}")),
+        }
+        table.row(cells);
     }
     table.note(
         "A loopback server allows N requests in any sliding second (`generator/tests/support/\
@@ -132,8 +136,8 @@ pub fn at_the_limit(paths: &Paths, tools: &Tools, quick: bool) -> Table {
          `RESEND_BASE_URL`; the calls of a process are concurrent. Achieved / allowed = \
          (accepted − N) / (last accepted − first accepted) / (N per second): 1.00 uses every \
          slot; n/a when nothing past the first window's burst was accepted. Duplicate sends \
-         are idempotency keys accepted twice. Each client has a server of its own; with \
-         --quick the three clients of a case run at the same time, else one after another.",
+         are idempotency keys accepted twice. Each run has a server of its own; with \
+         --quick all nine run at the same time, else one after another.",
     );
     table
 }
