@@ -131,8 +131,8 @@ pub fn at_the_limit(paths: &Paths, tools: &Tools, quick: bool) -> Table {
         "A loopback server allows N requests in any sliding second (`generator/tests/support/\
          limited.rs`) and answers 429 `rate_limit_exceeded` with `retry-after` beyond. Each \
          client is used as shipped: ours paces at the spec's 2/s and follows the server's \
-         headers; `resend-rs` (crates.io, `RESEND_RATE_LIMIT` unset: 9 per 1.1 s) returns a 429 \
-         as an error; plain reqwest sends all at once. Every client finds the server through \
+         headers; `resend-rs` (crates.io, `RESEND_RATE_LIMIT` unset: a burst of 9, then one per \
+         1.1 s) returns a 429 as an error; plain reqwest sends all at once. Every client finds the server through \
          `RESEND_BASE_URL`; the calls of a process are concurrent. Achieved / allowed = \
          (accepted − N) / (last accepted − first accepted) / (N per second): 1.00 uses every \
          slot; n/a when nothing past the first window's burst was accepted. Duplicate sends \
