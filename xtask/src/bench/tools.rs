@@ -80,10 +80,20 @@ fn step(paths: &Paths, name: &str, command: Command, product: PathBuf) -> Result
 
 /// Builds or installs every tool; a tool that fails is reported, not fatal.
 pub fn prepare(paths: &Paths) -> Tools {
+    // The target folder is named, so that the binary is where the bench looks for it
+    // whatever `CARGO_TARGET_DIR` says.
     let mut build = cargo();
     build
         .current_dir(&paths.root)
-        .args(["build", "--release", "--quiet", "-p", "xtask"]);
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "xtask",
+            "--target-dir",
+        ])
+        .arg(paths.root.join("target"));
     let ours = step(paths, "build-xtask-release", build, paths.xtask_release());
 
     let progenitor = if paths.progenitor().is_file() {
