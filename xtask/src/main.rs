@@ -1,5 +1,6 @@
 //! `cargo xtask`: repository chores. Run `cargo xtask --help` for usage.
 
+mod bench;
 mod codegen;
 mod diff;
 
@@ -17,6 +18,12 @@ Usage:
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--check] [--verbose] [--report FILE]
       Generate one crate from any spec file into DIR (nothing there is deleted).
 
+  cargo xtask bench [--quick] [--only NAME[,NAME...]]
+      Measure generation (against cargo-progenitor), its scaling, the compile
+      time of generated crates, and the client at a rate limit and per request
+      (against resend-rs and plain reqwest); write target/bench/report.md.
+      --quick: fewer runs. --only: generation, scaling, compile, limit, overhead.
+
 Each crate's API is compared with the one recorded beside it (api-surface.json):
 what changed is printed, each change breaking, additive or compatible, with the
 version it calls for. A crate whose version (info.x-crate-version) is lower than
@@ -31,6 +38,7 @@ spec outside spec/, warnings about unused components are only counted.
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
     Help,
+    Bench(bench::Options),
     Codegen {
         mode: Mode,
         single: Option<Single>,
@@ -67,6 +75,15 @@ fn main() -> ExitCode {
         Command::Help => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
+        }
+        Command::Bench(options) => {
+            return match bench::bench(&codegen::workspace_root(), &options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            };
         }
         Command::Codegen {
             mode,
@@ -111,6 +128,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         Some("codegen") => {}
+        Some("bench") => return parse_bench(args),
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("no command given".into()),
@@ -159,6 +177,43 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         verbose,
         report,
     })
+}
+
+fn parse_bench(args: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut options = bench::Options {
+        quick: false,
+        only: Vec::new(),
+    };
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_string(), Some(value.to_string()))
+            }
+            _ => (arg.clone(), None),
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--quick" if inline.is_none() => options.quick = true,
+            "--only" => {
+                let value = inline
+                    .or_else(|| args.next())
+                    .filter(|v| !v.is_empty())
+                    .ok_or("`--only` needs a value")?;
+                for name in value.split(',') {
+                    if !bench::BENCHES.contains(&name) {
+                        return Err(format!(
+                            "unknown bench `{name}` (one of {})",
+                            bench::BENCHES.join(", ")
+                        ));
+                    }
+                    options.only.push(name.to_string());
+                }
+            }
+            _ => return Err(format!("unexpected argument `{arg}`")),
+        }
+    }
+    Ok(Command::Bench(options))
 }
 
 /// Prints diagnostics to stderr and results to stdout; the exit code says
@@ -233,6 +288,20 @@ mod tests {
         assert_eq!(parse(&["codegen"]), Ok(workspace(Mode::Write)));
         assert_eq!(parse(&["codegen", "--check"]), Ok(workspace(Mode::Check)));
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
+        assert_eq!(
+            parse(&["bench", "--quick", "--only", "compile,limit"]),
+            Ok(Command::Bench(bench::Options {
+                quick: true,
+                only: vec!["compile".into(), "limit".into()],
+            }))
+        );
+        assert_eq!(
+            parse(&["bench"]),
+            Ok(Command::Bench(bench::Options {
+                quick: false,
+                only: Vec::new(),
+            }))
+        );
         assert_eq!(parse(&["codegen", "-h"]), Ok(Command::Help));
         assert_eq!(
             parse(&["codegen", "--out=o", "--check", "--spec", "s.yaml"]),
@@ -268,7 +337,10 @@ mod tests {
     fn rejects_bad_arguments() {
         for bad in [
             &[][..],
-            &["bench"],
+            &["bench", "--slow"],
+            &["bench", "--only", "everything"],
+            &["bench", "--only"],
+            &["bench", "--quick=yes"],
             &["codegen", "--frobnicate"],
             &["codegen", "--check=yes"],
             &["codegen", "--spec"],
