@@ -1,63 +1,63 @@
 //! Blank lines between items. prettyplease prints items back to back; people separate them.
-//! The formatted text is parsed again (with line numbers) and a blank line goes before every
-//! item of a file, impl or trait but the first, keeping runs of `use` together.
+//! Before printing, an empty verbatim item goes before every item of a file, impl or trait
+//! but the first (keeping runs of `use` together): prettyplease prints it as a line break of
+//! its own, which is a blank line. No second parse of the printed text is needed.
 
-use std::collections::BTreeSet;
+use proc_macro2::TokenStream;
+use syn::{File, ImplItem, Item, TraitItem};
 
-use syn::spanned::Spanned;
-use syn::{Attribute, ImplItem, Item, TraitItem};
-
-pub fn space_items(text: &str) -> Result<String, String> {
-    let file = syn::parse_file(text).map_err(|e| e.to_string())?;
-    let mut breaks = BTreeSet::new();
-    if !file.attrs.is_empty() {
-        if let Some(first) = file.items.first() {
-            breaks.insert(start(item_attrs(first), first.span()));
-        }
+/// The file, printed by prettyplease, with blank lines between its items.
+pub fn unparse_spaced(mut file: File) -> String {
+    let leading = !file.attrs.is_empty() && !file.items.is_empty();
+    space_items(&mut file.items);
+    if leading {
+        file.items.insert(0, Item::Verbatim(TokenStream::new()));
     }
-    items(&file.items, &mut breaks);
-    let mut out = String::with_capacity(text.len() + breaks.len());
-    for (index, line) in text.lines().enumerate() {
-        if breaks.contains(&(index + 1)) && !out.is_empty() && !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    Ok(out)
+    prettyplease::unparse(&file)
 }
 
-fn items(items: &[Item], breaks: &mut BTreeSet<usize>) {
+fn space_items(items: &mut Vec<Item>) {
+    let mut spaced = Vec::with_capacity(items.len() * 2);
     let mut previous = None;
-    for (index, item) in items.iter().enumerate() {
-        let group = group(item);
+    for (index, mut item) in std::mem::take(items).into_iter().enumerate() {
+        let group = group(&item);
         if index > 0 && (group.is_none() || group != previous) {
-            breaks.insert(start(item_attrs(item), item.span()));
+            spaced.push(Item::Verbatim(TokenStream::new()));
         }
         previous = group;
-        match item {
+        match &mut item {
             Item::Impl(block) => {
-                for (index, inner) in block.items.iter().enumerate() {
-                    if index > 0 {
-                        breaks.insert(start(impl_item_attrs(inner), inner.span()));
-                    }
-                }
+                block.items = interleave(std::mem::take(&mut block.items), || {
+                    ImplItem::Verbatim(TokenStream::new())
+                });
             }
             Item::Trait(block) => {
-                for (index, inner) in block.items.iter().enumerate() {
-                    if index > 0 {
-                        breaks.insert(start(trait_item_attrs(inner), inner.span()));
-                    }
-                }
+                block.items = interleave(std::mem::take(&mut block.items), || {
+                    TraitItem::Verbatim(TokenStream::new())
+                });
             }
             Item::Mod(module) => {
-                if let Some((_, inner)) = &module.content {
-                    self::items(inner, breaks);
+                if let Some((_, inner)) = &mut module.content {
+                    space_items(inner);
                 }
             }
             _ => {}
         }
+        spaced.push(item);
     }
+    *items = spaced;
+}
+
+/// `items` with `blank()` between every two of them.
+fn interleave<T>(items: Vec<T>, blank: impl Fn() -> T) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for (index, item) in items.into_iter().enumerate() {
+        if index > 0 {
+            out.push(blank());
+        }
+        out.push(item);
+    }
+    out
 }
 
 /// Items that stand together without blank lines: runs of imports, of re-exports, and of
@@ -74,58 +74,6 @@ fn group(item: &Item) -> Option<u8> {
     }
 }
 
-/// The line an item starts on, its attributes (doc comments) included.
-fn start(attrs: &[Attribute], span: proc_macro2::Span) -> usize {
-    let own = span.start().line;
-    attrs
-        .iter()
-        .map(|a| a.pound_token.span.start().line)
-        .chain(std::iter::once(own))
-        .min()
-        .unwrap_or(own)
-}
-
-fn item_attrs(item: &Item) -> &[Attribute] {
-    match item {
-        Item::Const(i) => &i.attrs,
-        Item::Enum(i) => &i.attrs,
-        Item::ExternCrate(i) => &i.attrs,
-        Item::Fn(i) => &i.attrs,
-        Item::ForeignMod(i) => &i.attrs,
-        Item::Impl(i) => &i.attrs,
-        Item::Macro(i) => &i.attrs,
-        Item::Mod(i) => &i.attrs,
-        Item::Static(i) => &i.attrs,
-        Item::Struct(i) => &i.attrs,
-        Item::Trait(i) => &i.attrs,
-        Item::TraitAlias(i) => &i.attrs,
-        Item::Type(i) => &i.attrs,
-        Item::Union(i) => &i.attrs,
-        Item::Use(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-fn impl_item_attrs(item: &ImplItem) -> &[Attribute] {
-    match item {
-        ImplItem::Const(i) => &i.attrs,
-        ImplItem::Fn(i) => &i.attrs,
-        ImplItem::Type(i) => &i.attrs,
-        ImplItem::Macro(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-fn trait_item_attrs(item: &TraitItem) -> &[Attribute] {
-    match item {
-        TraitItem::Const(i) => &i.attrs,
-        TraitItem::Fn(i) => &i.attrs,
-        TraitItem::Type(i) => &i.attrs,
-        TraitItem::Macro(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +81,7 @@ mod tests {
     #[test]
     fn items_and_methods_are_separated_but_uses_stay_together() -> Result<(), String> {
         let text = "//! Docs.\nuse a::b;\nuse c::d;\nmod m;\nmod n;\npub mod p;\npub use p::Q;\n/// A thing.\npub struct S;\nimpl S {\n    fn a() {}\n    /// B.\n    fn b() {}\n}\n";
-        let spaced = space_items(text)?;
+        let spaced = unparse_spaced(syn::parse_file(text).map_err(|e| e.to_string())?);
         assert_eq!(
             spaced,
             "//! Docs.\n\nuse a::b;\nuse c::d;\n\nmod m;\nmod n;\n\npub mod p;\n\npub use p::Q;\n\n/// A thing.\npub struct S;\n\nimpl S {\n    fn a() {}\n\n    /// B.\n    fn b() {}\n}\n"

@@ -115,7 +115,7 @@ pub fn emit(api: &Api, settings: Settings<'_>) -> Result<BTreeMap<String, String
 
 fn format_tokens(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    layout::space_items(&prettyplease::unparse(&file))
+    Ok(layout::unparse_spaced(file))
 }
 
 /// An identifier from a name the naming step made (raw identifiers included). The naming
