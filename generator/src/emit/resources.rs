@@ -9,12 +9,12 @@ use quote::quote;
 
 use crate::emit::docs::{doc, doc_paragraphs, inner_doc_paragraphs};
 use crate::emit::requests::build_request;
-use crate::emit::{ident, rust_type};
+use crate::emit::{RustFile, ident, rust_type};
 use crate::model::{
     Body, BodyKind, Operation, PageNext, Pagination, Param, Resource, ResponseBody, TypeRef,
 };
 
-pub fn resource_rs(resource: &Resource) -> TokenStream {
+pub fn resource_rs(resource: &Resource) -> RustFile<'_> {
     let handle = ident(&resource.handle);
     let accessor = ident(&resource.module.rust);
     let accessor_name = resource.module.bare.as_str();
@@ -37,8 +37,7 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
         )),
     ]);
     let methods = resource.operations.iter().map(handle_method);
-    let builders = resource.operations.iter().map(builder);
-    quote! {
+    let head = quote! {
         #module_doc
         #![allow(clippy::too_many_arguments, clippy::should_implement_trait)]
 
@@ -61,8 +60,10 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
         impl<'a> #handle<'a> {
             #(#methods)*
         }
-
-        #(#builders)*
+    };
+    RustFile {
+        head,
+        pieces: Box::new(resource.operations.iter().map(builder)),
     }
 }
 
