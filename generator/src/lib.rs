@@ -130,7 +130,7 @@ pub fn model_with_loader(
 /// allows (128 levels); serde, lowering and formatting recurse through that, which takes
 /// several megabytes in a debug build: more than a test thread or an async worker has.
 /// The memory is reserved, not used, until needed.
-const STACK_SIZE: usize = 64 << 20;
+pub(crate) const STACK_SIZE: usize = 64 << 20;
 
 /// Runs `work` on a thread of its own with a stack of [`STACK_SIZE`], so that the depth
 /// a spec may reach does not depend on the caller's stack. Should the thread not start,

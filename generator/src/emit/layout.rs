@@ -12,38 +12,49 @@
 use proc_macro2::TokenStream;
 use syn::{File, ImplItem, Item, TraitItem};
 
-/// The text of a file whose head is `head` (inner attributes, maybe items) and whose further
-/// items come in `pieces` (each any number of items, no attributes of the file).
-pub fn print_file(
-    head: TokenStream,
-    pieces: impl IntoIterator<Item = TokenStream>,
-) -> Result<String, String> {
+/// Prints the head of a file (inner attributes, maybe items) onto `out`; returns where the
+/// spacing of items stands after it.
+pub fn print_head(head: TokenStream, out: &mut String) -> Result<Spacing, String> {
     let mut file: File = syn::parse2(head).map_err(|e| e.to_string())?;
     let mut spacing = Spacing::new(!file.attrs.is_empty());
     let items = std::mem::take(&mut file.items);
-    let mut out = prettyplease::unparse(&file);
-    // The same file, without its attributes, holds each piece of items in turn.
-    file.attrs.clear();
-    spacing.print(&mut file, items, &mut out);
+    out.push_str(&prettyplease::unparse(&file));
+    spacing.print(items, out)?;
+    Ok(spacing)
+}
+
+/// Prints `pieces` (each any number of items, no attributes of the file) onto `out`, after
+/// what `spacing` says was printed before them.
+pub fn print_pieces(
+    spacing: &mut Spacing,
+    pieces: impl IntoIterator<Item = TokenStream>,
+    out: &mut String,
+) -> Result<(), String> {
     for piece in pieces {
         let piece: File = syn::parse2(piece).map_err(|e| e.to_string())?;
         if !piece.attrs.is_empty() {
             return Err("a piece of a file has inner attributes".to_string());
         }
-        spacing.print(&mut file, piece.items, &mut out);
+        spacing.print(piece.items, out)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Where the printing of a file's items stands.
-struct Spacing {
+#[derive(Debug, Clone)]
+pub struct Spacing {
     /// Items printed so far.
     printed: usize,
     /// The group of the last item printed.
     previous: Option<u8>,
     /// Whether the first item is set off from the file's inner attributes.
     leading: bool,
+    /// The group of the first item printed, once there is one.
+    first: Option<Option<u8>>,
 }
+
+/// A group no item is in: whatever follows it is set off by a blank line.
+const NO_GROUP: Option<u8> = Some(u8::MAX);
 
 impl Spacing {
     fn new(leading: bool) -> Self {
@@ -51,18 +62,57 @@ impl Spacing {
             printed: 0,
             previous: None,
             leading,
+            first: None,
         }
     }
 
-    /// Prints `items` after those printed so far, onto `out`, as the items of `file` (a
-    /// file with nothing else in it).
-    fn print(&mut self, file: &mut File, items: Vec<Item>, out: &mut String) {
-        if items.is_empty() {
-            return;
+    /// Printing that continues a file whose end is not known yet: the first item is
+    /// assumed to be set off by a blank line ([`Spacing::follow`] checks that it was).
+    pub fn continuing() -> Self {
+        Spacing {
+            printed: 1,
+            previous: NO_GROUP,
+            leading: false,
+            first: None,
         }
+    }
+
+    /// Whether an item of `group` gets a blank line before it here.
+    fn breaks_before(&self, group: Option<u8>) -> bool {
+        if self.printed == 0 {
+            self.leading
+        } else {
+            group.is_none() || group != self.previous
+        }
+    }
+
+    /// Where printing stands after `next` (printed [`Spacing::continuing`]) is appended to
+    /// what `self` printed; `None` if `next`'s first item was set off by a blank line where
+    /// it should not have been (then `next` must be printed again after `self`).
+    pub fn follow(&self, next: &Spacing) -> Option<Spacing> {
+        let Some(first) = next.first else {
+            return Some(self.clone());
+        };
+        if !self.breaks_before(first) {
+            return None;
+        }
+        Some(Spacing {
+            printed: self.printed + next.printed - 1,
+            previous: next.previous,
+            leading: self.leading,
+            first: self.first.or(next.first),
+        })
+    }
+
+    /// Prints `items` after those printed so far, onto `out`.
+    fn print(&mut self, items: Vec<Item>, out: &mut String) -> Result<(), String> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut file: File = syn::parse2(TokenStream::new()).map_err(|e| e.to_string())?;
         file.items = self.space(items);
-        out.push_str(&prettyplease::unparse(file));
-        file.items.clear();
+        out.push_str(&prettyplease::unparse(&file));
+        Ok(())
     }
 
     /// `items` with a blank line before each that does not continue the group of the one
@@ -71,10 +121,10 @@ impl Spacing {
         let mut spaced = Vec::with_capacity(items.len() * 2);
         for mut item in items {
             let group = group(&item);
-            let first = self.printed == 0;
-            if (first && self.leading) || (!first && (group.is_none() || group != self.previous)) {
+            if self.breaks_before(group) {
                 spaced.push(Item::Verbatim(TokenStream::new()));
             }
+            self.first.get_or_insert(group);
             self.previous = group;
             self.printed += 1;
             space_inner(&mut item);
@@ -142,7 +192,8 @@ mod tests {
         let tokens: TokenStream = text
             .parse()
             .map_err(|e: proc_macro2::LexError| e.to_string())?;
-        let spaced = print_file(tokens, [])?;
+        let mut spaced = String::new();
+        print_head(tokens, &mut spaced)?;
         assert_eq!(
             spaced,
             "//! Docs.\n\nuse a::b;\nuse c::d;\n\nmod m;\nmod n;\n\npub mod p;\n\npub use p::Q;\n\n/// A thing.\npub struct S;\n\nimpl S {\n    fn a() {}\n\n    /// B.\n    fn b() {}\n}\n"

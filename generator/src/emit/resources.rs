@@ -15,6 +15,22 @@ use crate::model::{
 };
 
 pub fn resource_rs(resource: &Resource) -> RustFile<'_> {
+    RustFile {
+        path: format!("src/{}.rs", resource.module.rust),
+        head: Box::new(|| head(resource)),
+        pieces: resource.operations.len(),
+        piece: Box::new(|index| {
+            resource
+                .operations
+                .get(index)
+                .map(builder)
+                .unwrap_or_default()
+        }),
+    }
+}
+
+/// The file's doc, the accessor on `Client`, the handle and its methods.
+fn head(resource: &Resource) -> TokenStream {
     let handle = ident(&resource.handle);
     let accessor = ident(&resource.module.rust);
     let accessor_name = resource.module.bare.as_str();
@@ -37,7 +53,7 @@ pub fn resource_rs(resource: &Resource) -> RustFile<'_> {
         )),
     ]);
     let methods = resource.operations.iter().map(handle_method);
-    let head = quote! {
+    quote! {
         #module_doc
         #![allow(clippy::too_many_arguments, clippy::should_implement_trait)]
 
@@ -60,10 +76,6 @@ pub fn resource_rs(resource: &Resource) -> RustFile<'_> {
         impl<'a> #handle<'a> {
             #(#methods)*
         }
-    };
-    RustFile {
-        head,
-        pieces: Box::new(resource.operations.iter().map(builder)),
     }
 }
 

@@ -12,11 +12,15 @@ use crate::model::{
 
 pub fn types_rs(api: &Api) -> RustFile<'_> {
     RustFile {
-        head: quote! {
-            //! The types of request and response bodies and parameters, one per schema of the spec.
-            #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
-        },
-        pieces: Box::new(api.types.iter().map(type_def)),
+        path: "src/types.rs".to_string(),
+        head: Box::new(|| {
+            quote! {
+                //! The types of request and response bodies and parameters, one per schema of the spec.
+                #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+            }
+        }),
+        pieces: api.types.len(),
+        piece: Box::new(|index| api.types.get(index).map(type_def).unwrap_or_default()),
     }
 }
 
