@@ -8,11 +8,6 @@ use std::process::ExitCode;
 
 use codegen::{Mode, Report};
 
-/// mimalloc rather than the system allocator: generating GitHub's crate allocates and frees
-/// tens of millions of small values, and glibc's allocator took a third of the time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "\
 Usage:
   cargo xtask codegen [--check] [--verbose]
