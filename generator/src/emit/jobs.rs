@@ -172,3 +172,70 @@ fn print_job(files: &[RustFile<'_>], job: &Job) -> Printed {
     )?;
     Ok((text, spacing))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::{format_ident, quote};
+
+    /// The file printed in one go, on this thread.
+    fn in_one_go(file: &RustFile<'_>, header: &str) -> Result<String, String> {
+        let mut text = format!("{header}\n");
+        let mut spacing = layout::print_head((file.head)(), &mut text)?;
+        layout::print_pieces(
+            &mut spacing,
+            (0..file.pieces).map(|i| (file.piece)(i)),
+            &mut text,
+        )?;
+        Ok(text)
+    }
+
+    #[test]
+    fn files_cut_into_jobs_print_as_in_one_go() -> Result<(), String> {
+        let pieces = 3 * PIECES_PER_JOB + 5;
+        let files = [
+            // Structs: every item set off by a blank line.
+            RustFile {
+                path: "src/structs.rs".to_string(),
+                head: Box::new(|| quote! { #![allow(dead_code)] }),
+                pieces,
+                piece: Box::new(|i| {
+                    let name = format_ident!("S{i}");
+                    quote! { pub struct #name; impl #name { fn a() {} fn b() {} } }
+                }),
+            },
+            // Imports that continue the run of the job before: no blank line between jobs.
+            RustFile {
+                path: "src/uses.rs".to_string(),
+                head: Box::new(|| quote! { use a::b; }),
+                pieces,
+                piece: Box::new(|i| {
+                    let name = format_ident!("item{i}");
+                    quote! { use m::#name; }
+                }),
+            },
+            // Nothing before the first piece: no blank line at the top.
+            RustFile {
+                path: "src/bare.rs".to_string(),
+                head: Box::new(TokenStream::new),
+                pieces,
+                piece: Box::new(|i| {
+                    let name = format_ident!("f{i}");
+                    quote! { fn #name() {} }
+                }),
+            },
+            RustFile::whole("src/lib.rs".to_string(), || {
+                quote! { //! Docs.
+                mod a; }
+            }),
+        ];
+        let printed = print_all(&files, "// header\n")?;
+        assert_eq!(printed.len(), files.len());
+        for (file, text) in files.iter().zip(&printed) {
+            assert_eq!(text, &in_one_go(file, "// header\n")?, "{}", file.path);
+        }
+        assert!(printed.iter().all(|t| !t.contains("\n\n\n")));
+        assert!(printed.get(1).is_some_and(|t| !t.contains(";\n\n")));
+        Ok(())
+    }
+}
