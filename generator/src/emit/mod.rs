@@ -117,6 +117,10 @@ pub fn emit(api: &Api, settings: Settings<'_>) -> Result<BTreeMap<String, String
 /// step only makes valid identifiers; should one slip through, it is replaced rather than
 /// allowed to panic inside `proc_macro2`.
 pub fn ident(name: &str) -> Ident {
+    if is_plain_ident(name) {
+        // What parsing would give, without lexing a string (and keeping it for spans).
+        return Ident::new(name, Span::call_site());
+    }
     let parsed = match name.strip_prefix("r#") {
         Some(raw) => syn::parse_str::<Ident>(&format!("r#{raw}")).ok(),
         None => syn::parse_str::<Ident>(name).ok(),
@@ -128,6 +132,79 @@ pub fn ident(name: &str) -> Ident {
             .collect();
         Ident::new(&format!("invalid_{cleaned}"), Span::call_site())
     })
+}
+
+/// Every word Rust reserves, in any edition, strict, reserved or weak, and `_`: a name that
+/// is one of them goes through the parser, which knows which it refuses.
+const KEYWORDS: &[&str] = &[
+    "_",
+    "abstract",
+    "as",
+    "async",
+    "await",
+    "become",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "macro_rules",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "pub",
+    "raw",
+    "ref",
+    "return",
+    "safe",
+    "Self",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "union",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+];
+
+/// An ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`) that is no keyword: one the parser
+/// takes as it is.
+fn is_plain_ident(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !KEYWORDS.contains(&name)
 }
 
 /// The Rust type of a `TypeRef`. Named types are written as `prefix::Name` (or bare where
@@ -160,5 +237,50 @@ pub fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
             let inner = rust_type(inner, prefix);
             quote!(Option<#inner>)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut for plain names gives what the parser gives; other names still go
+    /// through the parser.
+    #[test]
+    fn plain_names_are_identifiers_as_parsed() {
+        for name in [
+            "a",
+            "_a",
+            "A1",
+            "snake_case",
+            "Self",
+            "self",
+            "type",
+            "r#type",
+            "gen",
+            "union",
+            "_",
+            "1a",
+            "a-b",
+            "",
+            "ünï",
+            "r#self",
+        ] {
+            let parsed = match name.strip_prefix("r#") {
+                Some(raw) => syn::parse_str::<Ident>(&format!("r#{raw}")).ok(),
+                None => syn::parse_str::<Ident>(name).ok(),
+            };
+            if is_plain_ident(name) {
+                assert_eq!(
+                    parsed.as_ref().map(ToString::to_string),
+                    Some(name.to_string()),
+                    "{name}"
+                );
+            }
+            if let Some(parsed) = parsed {
+                assert_eq!(ident(name).to_string(), parsed.to_string(), "{name}");
+            }
+        }
+        assert!(!is_plain_ident("type") && !is_plain_ident("_") && is_plain_ident("types"));
     }
 }
