@@ -11,6 +11,7 @@ mod bundle;
 mod context;
 mod diagnostic;
 mod emit;
+mod json;
 mod lower;
 pub mod model;
 mod naming;

@@ -12,7 +12,7 @@ use crate::pointer::Fingerprint;
 
 /// Line and column (1-based) of every node, keyed by the fingerprint of its JSON pointer
 /// (`#/a/b`).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct SourceMap {
     positions: HashMap<Fingerprint, (u32, u32), BuildHasherDefault<FingerprintHasher>>,
 }
@@ -26,7 +26,7 @@ impl SourceMap {
             .map(|&(line, column)| (line as usize, column as usize))
     }
 
-    fn insert(&mut self, hash: Fingerprint, line: usize, column: usize) {
+    pub(crate) fn insert(&mut self, hash: Fingerprint, line: usize, column: usize) {
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.positions
             .entry(hash)
@@ -83,8 +83,16 @@ const MAX_DEPTH: usize = 128;
 /// laughs").
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
-/// Parses one YAML document.
+/// Parses one YAML document (JSON ones through the faster [`crate::json`] when it can).
 pub fn parse(text: &str) -> Result<(Value, SourceMap), YamlError> {
+    match crate::json::parse(text) {
+        Some(parsed) => Ok(parsed),
+        None => parse_yaml(text),
+    }
+}
+
+/// Parses one YAML document with the YAML reader.
+pub fn parse_yaml(text: &str) -> Result<(Value, SourceMap), YamlError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut builder, true) {
@@ -411,7 +419,7 @@ fn merge_keys(mut entries: Map<String, Value>) -> Map<String, Value> {
 
 /// Resolves a scalar by the YAML 1.2 core schema: plain scalars may be null, booleans or
 /// numbers; quoted and block scalars are strings.
-fn scalar(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Value {
+pub(crate) fn scalar(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Value {
     if let Some(tag) = tag {
         if tag.suffix == "str" {
             return Value::String(text.to_string());
