@@ -11,6 +11,7 @@ mod bundle;
 mod context;
 mod diagnostic;
 mod emit;
+mod json;
 mod lower;
 pub mod model;
 mod naming;
@@ -96,7 +97,16 @@ fn generate_here(
     options: &Options,
     loader: &dyn SourceLoader,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, mut warnings) = model_here(spec_text, options, loader)?;
+    let (api, mut warnings) = std::thread::scope(|scope| {
+        // Lowering needs the names the runtime reserves, which takes a parse of every
+        // template (once per process): done on another thread while the spec is read.
+        let _names = std::thread::Builder::new()
+            .name("generator-names".to_string())
+            .spawn_scoped(scope, || {
+                runtime_names::module_reserved();
+            });
+        model_here(spec_text, options, loader)
+    })?;
     let settings = emit::Settings {
         spec_path: &options.spec_path,
         regenerate_command: &options.regenerate_command,
@@ -149,7 +159,7 @@ pub fn model_with_loader(
 /// allows (128 levels); serde, lowering and formatting recurse through that, which takes
 /// several megabytes in a debug build: more than a test thread or an async worker has.
 /// The memory is reserved, not used, until needed.
-const STACK_SIZE: usize = 64 << 20;
+pub(crate) const STACK_SIZE: usize = 64 << 20;
 
 /// Runs `work` on a thread of its own with a stack of [`STACK_SIZE`], so that the depth
 /// a spec may reach does not depend on the caller's stack. Should the thread not start,

@@ -153,6 +153,60 @@ pub fn dangling_component<'k>(
     )
 }
 
+/// A fingerprint of a pointer's text (128-bit FNV-1a of its bytes), built token by token as
+/// a reader walks down a tree: the reader's map of positions keys nodes by it instead of by
+/// the pointer text, which would take more memory than the tree itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(u128);
+
+const FNV_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+const FNV_PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+
+impl Fingerprint {
+    /// The fingerprint of `#`, the whole document.
+    pub fn root() -> Self {
+        Fingerprint(FNV_OFFSET).bytes(b"#")
+    }
+
+    fn bytes(self, bytes: &[u8]) -> Self {
+        let mut hash = self.0;
+        for &byte in bytes {
+            hash ^= u128::from(byte);
+            hash = hash.wrapping_mul(FNV_PRIME);
+        }
+        Fingerprint(hash)
+    }
+
+    /// The fingerprint of the pointer one step below: [`child`] of the pointer and `token`.
+    pub fn child(self, token: &str) -> Self {
+        let mut hash = self.bytes(b"/");
+        for byte in token.bytes() {
+            hash = match byte {
+                b'~' => hash.bytes(b"~0"),
+                b'/' => hash.bytes(b"~1"),
+                other => hash.bytes(&[other]),
+            };
+        }
+        hash
+    }
+
+    /// The fingerprints of `pointer` (written out, escaped) and of its ancestors, the
+    /// pointer itself first: for `#/a/b`, those of `#/a/b`, `#/a` and `#`.
+    pub fn of_pointer_and_ancestors(pointer: &str) -> Vec<Self> {
+        let mut hash = Fingerprint(FNV_OFFSET);
+        let mut found = Vec::new();
+        for (index, byte) in pointer.bytes().enumerate() {
+            if byte == b'/' && index > 0 {
+                found.push(hash);
+            }
+            hash = hash.bytes(&[byte]);
+        }
+        found.push(hash);
+        found.reverse();
+        found
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +281,28 @@ mod tests {
                 reference: "#/components/other/B",
                 at: "#/x".into()
             })
+        );
+    }
+
+    #[test]
+    fn fingerprints_built_token_by_token_match_those_of_the_text() {
+        let built = Fingerprint::root()
+            .child("paths")
+            .child("/a~b")
+            .child("get");
+        let read = Fingerprint::of_pointer_and_ancestors("#/paths/~1a~0b/get");
+        assert_eq!(
+            read,
+            [
+                built,
+                Fingerprint::root().child("paths").child("/a~b"),
+                Fingerprint::root().child("paths"),
+                Fingerprint::root(),
+            ]
+        );
+        assert_ne!(
+            Fingerprint::root().child("a/b"),
+            Fingerprint::root().child("a").child("b")
         );
     }
 }

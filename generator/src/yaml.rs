@@ -2,30 +2,55 @@
 //! stood in the text so that later errors can name a line and column.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// Line and column (1-based) of every node, keyed by JSON pointer (`#/a/b`).
-#[derive(Debug, Default, Clone)]
+use crate::pointer::Fingerprint;
+
+/// Line and column (1-based) of every node, keyed by the fingerprint of its JSON pointer
+/// (`#/a/b`).
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct SourceMap {
-    positions: HashMap<String, (usize, usize)>,
+    positions: HashMap<Fingerprint, (u32, u32), BuildHasherDefault<FingerprintHasher>>,
 }
 
 impl SourceMap {
     /// The position of the node at `pointer`, or of its nearest ancestor that has one.
     pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
-        let mut current = pointer;
-        loop {
-            if let Some(position) = self.positions.get(current) {
-                return Some(*position);
-            }
-            match current.rfind('/') {
-                Some(cut) if cut > 0 => current = current.get(..cut)?,
-                _ => return None,
-            }
+        Fingerprint::of_pointer_and_ancestors(pointer)
+            .iter()
+            .find_map(|hash| self.positions.get(hash))
+            .map(|&(line, column)| (line as usize, column as usize))
+    }
+
+    pub(crate) fn insert(&mut self, hash: Fingerprint, line: usize, column: usize) {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.positions
+            .entry(hash)
+            .or_insert((narrow(line), narrow(column)));
+    }
+}
+
+/// Fingerprints are hashes already: the map takes 64 of their bits as they are.
+#[derive(Default)]
+struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
         }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
     }
 }
 
@@ -58,8 +83,16 @@ const MAX_DEPTH: usize = 128;
 /// laughs").
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
-/// Parses one YAML document.
+/// Parses one YAML document (JSON ones through the faster [`crate::json`] when it can).
 pub fn parse(text: &str) -> Result<(Value, SourceMap), YamlError> {
+    match crate::json::parse(text) {
+        Some(parsed) => Ok(parsed),
+        None => parse_yaml(text),
+    }
+}
+
+/// Parses one YAML document with the YAML reader.
+pub fn parse_yaml(text: &str) -> Result<(Value, SourceMap), YamlError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut builder, true) {
@@ -129,6 +162,8 @@ struct Builder {
     stack: Vec<Frame>,
     /// Reference tokens from the root to the node being built.
     path: Vec<String>,
+    /// The fingerprints of the pointers of `path`'s nodes, one per token.
+    hashes: Vec<Fingerprint>,
     /// Anchored values with their node counts.
     anchors: HashMap<usize, (Value, usize)>,
     alias_nodes: usize,
@@ -174,13 +209,20 @@ impl Builder {
         // The document itself is named by its first line.
         let column = if token.is_some() { mark.col() + 1 } else { 1 };
         if let Some(token) = token {
+            let parent = self
+                .hashes
+                .last()
+                .copied()
+                .unwrap_or_else(Fingerprint::root);
+            self.hashes.push(parent.child(&token));
             self.path.push(token);
         }
-        let pointer = self.pointer();
-        self.source_map
-            .positions
-            .entry(pointer)
-            .or_insert((mark.line(), column));
+        let hash = self
+            .hashes
+            .last()
+            .copied()
+            .unwrap_or_else(Fingerprint::root);
+        self.source_map.insert(hash, mark.line(), column);
     }
 
     fn in_key_position(&self) -> bool {
@@ -203,6 +245,7 @@ impl Builder {
             Some(Frame::Sequence { items, .. }) => {
                 items.push(value);
                 self.path.pop();
+                self.hashes.pop();
             }
             Some(Frame::Mapping {
                 entries,
@@ -213,6 +256,7 @@ impl Builder {
                     entries.insert(key, value);
                 }
                 self.path.pop();
+                self.hashes.pop();
             }
             None => self.documents.push(value),
         }
@@ -375,7 +419,7 @@ fn merge_keys(mut entries: Map<String, Value>) -> Map<String, Value> {
 
 /// Resolves a scalar by the YAML 1.2 core schema: plain scalars may be null, booleans or
 /// numbers; quoted and block scalars are strings.
-fn scalar(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Value {
+pub(crate) fn scalar(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Value {
     if let Some(tag) = tag {
         if tag.suffix == "str" {
             return Value::String(text.to_string());

@@ -1,63 +1,171 @@
-//! Blank lines between items. prettyplease prints items back to back; people separate them.
-//! The formatted text is parsed again (with line numbers) and a blank line goes before every
-//! item of a file, impl or trait but the first, keeping runs of `use` together.
+//! Printing a file with prettyplease, piece by piece, with blank lines between items.
+//!
+//! A file is printed as its head (inner attributes and the items written with them) and then
+//! each further piece of items on its own: prettyplease prints top-level items one after the
+//! other from column 0, so the pieces join into the text of the whole file, while only one
+//! piece's syntax tree is alive at a time.
+//!
+//! prettyplease prints items back to back; people separate them. Before printing, an empty
+//! verbatim item goes before every item of a file, impl or trait but the first (keeping runs
+//! of `use` together): prettyplease prints it as a line break of its own, a blank line.
 
-use std::collections::BTreeSet;
+use proc_macro2::TokenStream;
+use syn::{File, ImplItem, Item, TraitItem};
 
-use syn::spanned::Spanned;
-use syn::{Attribute, ImplItem, Item, TraitItem};
-
-pub fn space_items(text: &str) -> Result<String, String> {
-    let file = syn::parse_file(text).map_err(|e| e.to_string())?;
-    let mut breaks = BTreeSet::new();
-    if !file.attrs.is_empty() {
-        if let Some(first) = file.items.first() {
-            breaks.insert(start(item_attrs(first), first.span()));
-        }
-    }
-    items(&file.items, &mut breaks);
-    let mut out = String::with_capacity(text.len() + breaks.len());
-    for (index, line) in text.lines().enumerate() {
-        if breaks.contains(&(index + 1)) && !out.is_empty() && !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    Ok(out)
+/// Prints the head of a file (inner attributes, maybe items) onto `out`; returns where the
+/// spacing of items stands after it.
+pub fn print_head(head: TokenStream, out: &mut String) -> Result<Spacing, String> {
+    let mut file: File = syn::parse2(head).map_err(|e| e.to_string())?;
+    let mut spacing = Spacing::new(!file.attrs.is_empty());
+    let items = std::mem::take(&mut file.items);
+    out.push_str(&prettyplease::unparse(&file));
+    spacing.print(items, out)?;
+    Ok(spacing)
 }
 
-fn items(items: &[Item], breaks: &mut BTreeSet<usize>) {
-    let mut previous = None;
-    for (index, item) in items.iter().enumerate() {
-        let group = group(item);
-        if index > 0 && (group.is_none() || group != previous) {
-            breaks.insert(start(item_attrs(item), item.span()));
+/// Prints `pieces` (each any number of items, no attributes of the file) onto `out`, after
+/// what `spacing` says was printed before them.
+pub fn print_pieces(
+    spacing: &mut Spacing,
+    pieces: impl IntoIterator<Item = TokenStream>,
+    out: &mut String,
+) -> Result<(), String> {
+    for piece in pieces {
+        let piece: File = syn::parse2(piece).map_err(|e| e.to_string())?;
+        if !piece.attrs.is_empty() {
+            return Err("a piece of a file has inner attributes".to_string());
         }
-        previous = group;
-        match item {
-            Item::Impl(block) => {
-                for (index, inner) in block.items.iter().enumerate() {
-                    if index > 0 {
-                        breaks.insert(start(impl_item_attrs(inner), inner.span()));
-                    }
-                }
-            }
-            Item::Trait(block) => {
-                for (index, inner) in block.items.iter().enumerate() {
-                    if index > 0 {
-                        breaks.insert(start(trait_item_attrs(inner), inner.span()));
-                    }
-                }
-            }
-            Item::Mod(module) => {
-                if let Some((_, inner)) = &module.content {
-                    self::items(inner, breaks);
-                }
-            }
-            _ => {}
+        spacing.print(piece.items, out)?;
+    }
+    Ok(())
+}
+
+/// Where the printing of a file's items stands.
+#[derive(Debug, Clone)]
+pub struct Spacing {
+    /// Items printed so far.
+    printed: usize,
+    /// The group of the last item printed.
+    previous: Option<u8>,
+    /// Whether the first item is set off from the file's inner attributes.
+    leading: bool,
+    /// The group of the first item printed, once there is one.
+    first: Option<Option<u8>>,
+}
+
+/// A group no item is in: whatever follows it is set off by a blank line.
+const NO_GROUP: Option<u8> = Some(u8::MAX);
+
+impl Spacing {
+    fn new(leading: bool) -> Self {
+        Spacing {
+            printed: 0,
+            previous: None,
+            leading,
+            first: None,
         }
     }
+
+    /// Printing that continues a file whose end is not known yet: the first item is
+    /// assumed to be set off by a blank line ([`Spacing::follow`] checks that it was).
+    pub fn continuing() -> Self {
+        Spacing {
+            printed: 1,
+            previous: NO_GROUP,
+            leading: false,
+            first: None,
+        }
+    }
+
+    /// Whether an item of `group` gets a blank line before it here.
+    fn breaks_before(&self, group: Option<u8>) -> bool {
+        if self.printed == 0 {
+            self.leading
+        } else {
+            group.is_none() || group != self.previous
+        }
+    }
+
+    /// Where printing stands after `next` (printed [`Spacing::continuing`]) is appended to
+    /// what `self` printed; `None` if `next`'s first item was set off by a blank line where
+    /// it should not have been (then `next` must be printed again after `self`).
+    pub fn follow(&self, next: &Spacing) -> Option<Spacing> {
+        let Some(first) = next.first else {
+            return Some(self.clone());
+        };
+        if !self.breaks_before(first) {
+            return None;
+        }
+        Some(Spacing {
+            printed: self.printed + next.printed - 1,
+            previous: next.previous,
+            leading: self.leading,
+            first: self.first.or(next.first),
+        })
+    }
+
+    /// Prints `items` after those printed so far, onto `out`.
+    fn print(&mut self, items: Vec<Item>, out: &mut String) -> Result<(), String> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut file: File = syn::parse2(TokenStream::new()).map_err(|e| e.to_string())?;
+        file.items = self.space(items);
+        out.push_str(&prettyplease::unparse(&file));
+        Ok(())
+    }
+
+    /// `items` with a blank line before each that does not continue the group of the one
+    /// before it, and blank lines inside them.
+    fn space(&mut self, items: Vec<Item>) -> Vec<Item> {
+        let mut spaced = Vec::with_capacity(items.len() * 2);
+        for mut item in items {
+            let group = group(&item);
+            if self.breaks_before(group) {
+                spaced.push(Item::Verbatim(TokenStream::new()));
+            }
+            self.first.get_or_insert(group);
+            self.previous = group;
+            self.printed += 1;
+            space_inner(&mut item);
+            spaced.push(item);
+        }
+        spaced
+    }
+}
+
+/// Blank lines between the items of an impl, a trait or an inline module.
+fn space_inner(item: &mut Item) {
+    match item {
+        Item::Impl(block) => {
+            block.items = interleave(std::mem::take(&mut block.items), || {
+                ImplItem::Verbatim(TokenStream::new())
+            });
+        }
+        Item::Trait(block) => {
+            block.items = interleave(std::mem::take(&mut block.items), || {
+                TraitItem::Verbatim(TokenStream::new())
+            });
+        }
+        Item::Mod(module) => {
+            if let Some((_, inner)) = &mut module.content {
+                *inner = Spacing::new(false).space(std::mem::take(inner));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `items` with `blank()` between every two of them.
+fn interleave<T>(items: Vec<T>, blank: impl Fn() -> T) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for (index, item) in items.into_iter().enumerate() {
+        if index > 0 {
+            out.push(blank());
+        }
+        out.push(item);
+    }
+    out
 }
 
 /// Items that stand together without blank lines: runs of imports, of re-exports, and of
@@ -74,58 +182,6 @@ fn group(item: &Item) -> Option<u8> {
     }
 }
 
-/// The line an item starts on, its attributes (doc comments) included.
-fn start(attrs: &[Attribute], span: proc_macro2::Span) -> usize {
-    let own = span.start().line;
-    attrs
-        .iter()
-        .map(|a| a.pound_token.span.start().line)
-        .chain(std::iter::once(own))
-        .min()
-        .unwrap_or(own)
-}
-
-fn item_attrs(item: &Item) -> &[Attribute] {
-    match item {
-        Item::Const(i) => &i.attrs,
-        Item::Enum(i) => &i.attrs,
-        Item::ExternCrate(i) => &i.attrs,
-        Item::Fn(i) => &i.attrs,
-        Item::ForeignMod(i) => &i.attrs,
-        Item::Impl(i) => &i.attrs,
-        Item::Macro(i) => &i.attrs,
-        Item::Mod(i) => &i.attrs,
-        Item::Static(i) => &i.attrs,
-        Item::Struct(i) => &i.attrs,
-        Item::Trait(i) => &i.attrs,
-        Item::TraitAlias(i) => &i.attrs,
-        Item::Type(i) => &i.attrs,
-        Item::Union(i) => &i.attrs,
-        Item::Use(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-fn impl_item_attrs(item: &ImplItem) -> &[Attribute] {
-    match item {
-        ImplItem::Const(i) => &i.attrs,
-        ImplItem::Fn(i) => &i.attrs,
-        ImplItem::Type(i) => &i.attrs,
-        ImplItem::Macro(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-fn trait_item_attrs(item: &TraitItem) -> &[Attribute] {
-    match item {
-        TraitItem::Const(i) => &i.attrs,
-        TraitItem::Fn(i) => &i.attrs,
-        TraitItem::Type(i) => &i.attrs,
-        TraitItem::Macro(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +189,11 @@ mod tests {
     #[test]
     fn items_and_methods_are_separated_but_uses_stay_together() -> Result<(), String> {
         let text = "//! Docs.\nuse a::b;\nuse c::d;\nmod m;\nmod n;\npub mod p;\npub use p::Q;\n/// A thing.\npub struct S;\nimpl S {\n    fn a() {}\n    /// B.\n    fn b() {}\n}\n";
-        let spaced = space_items(text)?;
+        let tokens: TokenStream = text
+            .parse()
+            .map_err(|e: proc_macro2::LexError| e.to_string())?;
+        let mut spaced = String::new();
+        print_head(tokens, &mut spaced)?;
         assert_eq!(
             spaced,
             "//! Docs.\n\nuse a::b;\nuse c::d;\n\nmod m;\nmod n;\n\npub mod p;\n\npub use p::Q;\n\n/// A thing.\npub struct S;\n\nimpl S {\n    fn a() {}\n\n    /// B.\n    fn b() {}\n}\n"

@@ -9,12 +9,28 @@ use quote::quote;
 
 use crate::emit::docs::{doc, doc_paragraphs, inner_doc_paragraphs};
 use crate::emit::requests::build_request;
-use crate::emit::{ident, rust_type};
+use crate::emit::{RustFile, ident, rust_type};
 use crate::model::{
     Body, BodyKind, Operation, PageNext, Pagination, Param, Resource, ResponseBody, TypeRef,
 };
 
-pub fn resource_rs(resource: &Resource) -> TokenStream {
+pub fn resource_rs(resource: &Resource) -> RustFile<'_> {
+    RustFile {
+        path: format!("src/{}.rs", resource.module.rust),
+        head: Box::new(|| head(resource)),
+        pieces: resource.operations.len(),
+        piece: Box::new(|index| {
+            resource
+                .operations
+                .get(index)
+                .map(builder)
+                .unwrap_or_default()
+        }),
+    }
+}
+
+/// The file's doc, the accessor on `Client`, the handle and its methods.
+fn head(resource: &Resource) -> TokenStream {
     let handle = ident(&resource.handle);
     let accessor = ident(&resource.module.rust);
     let accessor_name = resource.module.bare.as_str();
@@ -37,7 +53,6 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
         )),
     ]);
     let methods = resource.operations.iter().map(handle_method);
-    let builders = resource.operations.iter().map(builder);
     quote! {
         #module_doc
         #![allow(clippy::too_many_arguments, clippy::should_implement_trait)]
@@ -61,8 +76,6 @@ pub fn resource_rs(resource: &Resource) -> TokenStream {
         impl<'a> #handle<'a> {
             #(#methods)*
         }
-
-        #(#builders)*
     }
 }
 

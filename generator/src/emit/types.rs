@@ -4,25 +4,28 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::docs::{doc, doc_paragraphs};
-use crate::emit::{ident, rust_type};
+use crate::emit::{RustFile, ident, rust_type};
 use crate::model::{
     Api, DefaultValue, Enum, Field, IntEnum, OneOf, ResponseBody, Responses, Struct, TypeDef,
     TypeKind,
 };
 
-pub fn types_rs(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
-    let items: Vec<TokenStream> = items.collect();
-    quote! {
-        //! The types of request and response bodies and parameters, one per schema of the spec.
-        #![allow(
-            clippy::large_enum_variant,
-            clippy::enum_variant_names,
-            clippy::too_many_arguments,
-            clippy::new_without_default
-        )]
-
-        #(#items)*
+pub fn types_rs(api: &Api) -> RustFile<'_> {
+    RustFile {
+        path: "src/types.rs".to_string(),
+        head: Box::new(|| {
+            quote! {
+                //! The types of request and response bodies and parameters, one per schema of the spec.
+                #![allow(
+                    clippy::large_enum_variant,
+                    clippy::enum_variant_names,
+                    clippy::too_many_arguments,
+                    clippy::new_without_default
+                )]
+            }
+        }),
+        pieces: api.types.len(),
+        piece: Box::new(|index| api.types.get(index).map(type_def).unwrap_or_default()),
     }
 }
 
