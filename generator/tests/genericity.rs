@@ -136,6 +136,10 @@ fn the_generator_names_no_api() {
     for dir in ["generator/src", "generator/templates", "xtask/src"] {
         files_under(&root.join(dir), &mut sources);
     }
+    // `cargo xtask bench` measures our Resend client against Resend's own crate by design:
+    // it is a tool about one API, not part of the generator.
+    let bench = root.join("xtask/src/bench");
+    sources.retain(|source| !source.starts_with(&bench));
     assert!(sources.len() > 10, "{sources:?}");
 
     let mut found = Vec::new();

@@ -85,7 +85,8 @@ async fn every_request_carries_the_key_as_a_bearer_token() {
             Some("Bearer mit_123456789"),
             "{request:?}"
         );
-        assert_eq!(request.header("user-agent"), Some("mitwirken-client/0.1.0"));
+        let agent = format!("mitwirken-client/{}", crate_version());
+        assert_eq!(request.header("user-agent"), Some(agent.as_str()));
     }
     assert_eq!(requests[0].method, "GET");
     assert_eq!(requests[0].target, "/projects/p%201?fields=name");
@@ -370,4 +371,14 @@ fn child_from_env_fails_without_a_key() {
         }
         other => panic!("expected a configuration error, got {other:?}"),
     }
+}
+
+/// The generated crate's version, as its `Cargo.toml` gives it (from the spec's
+/// `info.x-crate-version`).
+fn crate_version() -> &'static str {
+    include_str!("../../generated/mitwirken/Cargo.toml")
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("generated/mitwirken/Cargo.toml has a version")
 }

@@ -21,7 +21,7 @@ Usage:
   cargo xtask bench [--quick] [--only NAME[,NAME...]]
       Measure generation (against cargo-progenitor), its scaling, the compile
       time of generated crates, and the client at a rate limit and per request
-      (against resend-rs and plain reqwest); write target/bench/report.md.
+      (against a peer client and plain reqwest); write target/bench/report.md.
       --quick: fewer runs. --only: generation, scaling, compile, limit, overhead.
 
 Each crate's API is compared with the one recorded beside it (api-surface.json):
