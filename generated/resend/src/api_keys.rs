@@ -163,21 +163,7 @@ impl<'a> ListApiKeys<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListApiKeysResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["api-keys".to_string()],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -211,7 +197,7 @@ impl<'a> ListApiKeys<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -239,7 +225,8 @@ impl<'a> std::future::IntoFuture for ListApiKeys<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -295,13 +282,18 @@ impl<'a> CreateApiKey<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::CreateApiKeyResponse>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["api-keys".to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -313,7 +305,8 @@ impl<'a> std::future::IntoFuture for CreateApiKey<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -369,12 +362,17 @@ impl<'a> DeleteApiKey<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["api-keys".to_string(), self.api_key_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -386,7 +384,8 @@ impl<'a> std::future::IntoFuture for DeleteApiKey<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -443,13 +442,18 @@ impl<'a> UpdateApiKey<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
             vec!["api-keys".to_string(), self.api_key_id.to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -461,6 +465,7 @@ impl<'a> std::future::IntoFuture for UpdateApiKey<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

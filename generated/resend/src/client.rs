@@ -3,8 +3,11 @@
 //! The client: configuration, and the one place where requests are sent.
 
 use std::fmt;
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
@@ -94,76 +97,13 @@ impl Client {
     }
 
     /// Sends a request and decodes a JSON body from a successful response.
-    #[allow(dead_code)] // Not every API has an operation that returns a body.
+    #[allow(dead_code)] // Only raw requests decode into a type of the caller's.
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>, Error> {
         let (status, headers, bytes) = self.send(request).await?;
-        let body = decode(status, &bytes)?;
-        Ok(ApiResponse::new(status, headers, body))
-    }
-
-    /// Sends a request whose successful response may come with a JSON body or without one
-    /// (an operation with both a 200 and a 204, say).
-    #[allow(dead_code)] // Not every API has such an operation.
-    pub(crate) async fn execute_optional<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<ApiResponse<Option<T>>, Error> {
-        let (status, headers, bytes) = self.send(request).await?;
-        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-            None
-        } else {
-            Some(decode(status, &bytes)?)
-        };
-        Ok(ApiResponse::new(status, headers, body))
-    }
-
-    /// Sends a request whose successful response has no body to decode.
-    #[allow(dead_code)] // Not every API has such an operation.
-    pub(crate) async fn execute_empty(&self, request: Request) -> Result<ApiResponse<()>, Error> {
-        let (status, headers, _) = self.send(request).await?;
-        Ok(ApiResponse::new(status, headers, ()))
-    }
-
-    /// Sends a request whose successful response is text. Bytes that are not UTF-8 are
-    /// replaced with U+FFFD.
-    #[allow(dead_code)] // Not every API has such an operation.
-    pub(crate) async fn execute_text(
-        &self,
-        request: Request,
-    ) -> Result<ApiResponse<String>, Error> {
-        let (status, headers, bytes) = self.send(request).await?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        Ok(ApiResponse::new(status, headers, text))
-    }
-
-    /// Sends a request whose successful response is raw bytes (a file, an image...).
-    #[allow(dead_code)] // Not every API has such an operation.
-    pub(crate) async fn execute_bytes(
-        &self,
-        request: Request,
-    ) -> Result<ApiResponse<bytes::Bytes>, Error> {
-        let (status, headers, bytes) = self.send(request).await?;
-        Ok(ApiResponse::new(status, headers, bytes))
-    }
-
-    /// Sends a request whose successful responses have different bodies per status;
-    /// `decode` picks and decodes the body by the status.
-    #[allow(dead_code)] // Not every API has such an operation.
-    pub(crate) async fn execute_with<T>(
-        &self,
-        request: Request,
-        decode: fn(StatusCode, bytes::Bytes) -> Result<T, serde_json::Error>,
-    ) -> Result<ApiResponse<T>, Error> {
-        let (status, headers, bytes) = self.send(request).await?;
-        let body = decode(status, bytes.clone()).map_err(|source| Error::Decode {
-            status,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            source,
-        })?;
-        Ok(ApiResponse::new(status, headers, body))
+        decode_json(status, headers, bytes)
     }
 
     fn url(&self, request: &Request) -> Result<Url, Error> {
@@ -369,6 +309,147 @@ pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> R
         body: String::from_utf8_lossy(bytes).into_owned(),
         source,
     })
+}
+
+/// The future of an operation's call, what its builder's `IntoFuture` gives.
+#[allow(dead_code)] // An API without operations sends nothing this way.
+pub(crate) type Call<'a, T> =
+    Pin<Box<dyn Future<Output = Result<ApiResponse<T>, Error>> + Send + 'a>>;
+
+/// What an operation makes of a successful response: its status, headers and body become
+/// the [`ApiResponse`] the caller gets. One of the `decode_*` functions below.
+#[allow(dead_code)] // An API without operations sends nothing this way.
+pub(crate) type Decoder<T> =
+    fn(StatusCode, HeaderMap, bytes::Bytes) -> Result<ApiResponse<T>, Error>;
+
+/// Sends an operation's request, built beforehand (or the error building it met), and
+/// decodes the successful response with `decoder`.
+///
+/// Every operation goes through here rather than through an `async` body of its own: the
+/// sending is one non-generic future for all of them, and what an operation adds is its
+/// request building (plain code) and its decoder. So a crate with hundreds of operations
+/// compiles one state machine, not one per operation, and per response type only the small
+/// `Decoding` future.
+#[allow(dead_code)] // An API without operations sends nothing this way.
+pub(crate) fn call<'a, T: 'a>(
+    client: &'a Client,
+    request: Result<Request, Error>,
+    decoder: Decoder<T>,
+) -> Call<'a, T> {
+    Box::pin(Decoding {
+        sending: Box::pin(dispatch(client, request)),
+        decoder,
+    })
+}
+
+/// The part of [`call`] that does not depend on the response type.
+#[allow(dead_code)] // An API without operations sends nothing this way.
+async fn dispatch(
+    client: &Client,
+    request: Result<Request, Error>,
+) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error> {
+    client.send(request?).await
+}
+
+/// A response on its way, boxed: the one type of [`dispatch`]'s future, whatever the
+/// operation.
+#[allow(dead_code)] // An API without operations sends nothing this way.
+type Sending<'a> =
+    Pin<Box<dyn Future<Output = Result<(StatusCode, HeaderMap, bytes::Bytes), Error>> + Send + 'a>>;
+
+/// The future [`call`] gives: the sending, then the decoder applied to a success. Written
+/// by hand rather than as an `async` block so that each response type adds only this
+/// `poll`, not a state machine that holds the whole sending.
+#[allow(dead_code)] // An API without operations sends nothing this way.
+struct Decoding<'a, T> {
+    sending: Sending<'a>,
+    decoder: Decoder<T>,
+}
+
+impl<T> Future for Decoding<'_, T> {
+    type Output = Result<ApiResponse<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.sending.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Ready(Ok((status, headers, bytes))) => {
+                Poll::Ready((self.decoder)(status, headers, bytes))
+            }
+        }
+    }
+}
+
+/// A JSON body.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: bytes::Bytes,
+) -> Result<ApiResponse<T>, Error> {
+    let body = decode(status, &bytes)?;
+    Ok(ApiResponse::new(status, headers, body))
+}
+
+/// A JSON body or none (an operation with both a 200 and a 204, say).
+#[allow(dead_code)] // Not every API has such an operation.
+pub(crate) fn decode_optional<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: bytes::Bytes,
+) -> Result<ApiResponse<Option<T>>, Error> {
+    let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(decode(status, &bytes)?)
+    };
+    Ok(ApiResponse::new(status, headers, body))
+}
+
+/// No body to decode.
+#[allow(dead_code)] // Not every API has such an operation.
+pub(crate) fn decode_empty(
+    status: StatusCode,
+    headers: HeaderMap,
+    _: bytes::Bytes,
+) -> Result<ApiResponse<()>, Error> {
+    Ok(ApiResponse::new(status, headers, ()))
+}
+
+/// Text. Bytes that are not UTF-8 are replaced with U+FFFD.
+#[allow(dead_code)] // Not every API has such an operation.
+pub(crate) fn decode_text(
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: bytes::Bytes,
+) -> Result<ApiResponse<String>, Error> {
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(ApiResponse::new(status, headers, text))
+}
+
+/// Raw bytes (a file, an image...).
+#[allow(dead_code)] // Not every API has such an operation.
+pub(crate) fn decode_bytes(
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: bytes::Bytes,
+) -> Result<ApiResponse<bytes::Bytes>, Error> {
+    Ok(ApiResponse::new(status, headers, bytes))
+}
+
+/// Bodies that differ by status: `by_status` picks and decodes the body by the status.
+#[allow(dead_code)] // Not every API has such an operation.
+pub(crate) fn decode_by_status<T>(
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: bytes::Bytes,
+    by_status: fn(StatusCode, bytes::Bytes) -> Result<T, serde_json::Error>,
+) -> Result<ApiResponse<T>, Error> {
+    let body = by_status(status, bytes.clone()).map_err(|source| Error::Decode {
+        status,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        source,
+    })?;
+    Ok(ApiResponse::new(status, headers, body))
 }
 
 /// A server the spec names (see [`spec::SERVERS`]).

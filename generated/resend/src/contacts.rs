@@ -337,24 +337,7 @@ impl<'a> ListContacts<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListContactsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["contacts".to_string()],
-        );
-        if let Some(value) = &self.segment_id {
-            request.query("segment_id", value);
-        }
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -388,7 +371,7 @@ impl<'a> ListContacts<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -419,7 +402,8 @@ impl<'a> std::future::IntoFuture for ListContacts<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -475,13 +459,18 @@ impl<'a> CreateContact<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["contacts".to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -493,7 +482,8 @@ impl<'a> std::future::IntoFuture for CreateContact<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -547,12 +537,17 @@ impl<'a> GetContact<'a> {
     ///
     /// On success: The contact.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Contact>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["contacts".to_string(), self.contact_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -564,7 +559,8 @@ impl<'a> std::future::IntoFuture for GetContact<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -620,12 +616,17 @@ impl<'a> DeleteContact<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["contacts".to_string(), self.contact_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -637,7 +638,8 @@ impl<'a> std::future::IntoFuture for DeleteContact<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -694,13 +696,18 @@ impl<'a> UpdateContact<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
             vec!["contacts".to_string(), self.contact_id.to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -712,7 +719,8 @@ impl<'a> std::future::IntoFuture for UpdateContact<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -795,24 +803,7 @@ impl<'a> ListContactImports<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListContactImportsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["contacts".to_string(), "imports".to_string()],
-        );
-        if let Some(value) = &self.status {
-            request.query("status", value);
-        }
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -848,7 +839,7 @@ impl<'a> ListContactImports<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -882,7 +873,8 @@ impl<'a> std::future::IntoFuture for ListContactImports<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -938,6 +930,11 @@ impl<'a> CreateContactImport<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["contacts".to_string(), "imports".to_string()],
@@ -958,7 +955,7 @@ impl<'a> CreateContactImport<'a> {
         }
         request.multipart(form);
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -970,7 +967,8 @@ impl<'a> std::future::IntoFuture for CreateContactImport<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1026,6 +1024,11 @@ impl<'a> GetContactImport<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ContactImport>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec![
@@ -1033,7 +1036,7 @@ impl<'a> GetContactImport<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -1045,7 +1048,8 @@ impl<'a> std::future::IntoFuture for GetContactImport<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1122,24 +1126,7 @@ impl<'a> ListContactSegments<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListSegmentsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec![
-                "contacts".to_string(), self.contact_id.to_string(), "segments"
-                .to_string()
-            ],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -1173,7 +1160,7 @@ impl<'a> ListContactSegments<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -1204,7 +1191,8 @@ impl<'a> std::future::IntoFuture for ListContactSegments<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1261,6 +1249,11 @@ impl<'a> AddContactToSegment<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ContactSegmentMembership>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec![
@@ -1269,7 +1262,7 @@ impl<'a> AddContactToSegment<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -1284,7 +1277,8 @@ impl<'a> std::future::IntoFuture for AddContactToSegment<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1344,6 +1338,11 @@ impl<'a> RemoveContactFromSegment<'a> {
         crate::ApiResponse<types::RemovedContactSegmentMembership>,
         crate::Error,
     > {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec![
@@ -1352,7 +1351,7 @@ impl<'a> RemoveContactFromSegment<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -1367,7 +1366,8 @@ impl<'a> std::future::IntoFuture for RemoveContactFromSegment<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1444,23 +1444,7 @@ impl<'a> ListContactTopics<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListContactTopicsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec![
-                "contacts".to_string(), self.contact_id.to_string(), "topics".to_string()
-            ],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -1500,7 +1484,7 @@ impl<'a> ListContactTopics<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -1533,7 +1517,8 @@ impl<'a> std::future::IntoFuture for ListContactTopics<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1590,6 +1575,11 @@ impl<'a> UpdateContactTopics<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::UpdateContactTopicsResponse>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
             vec![
@@ -1598,7 +1588,7 @@ impl<'a> UpdateContactTopics<'a> {
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -1613,6 +1603,7 @@ impl<'a> std::future::IntoFuture for UpdateContactTopics<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

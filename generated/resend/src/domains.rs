@@ -241,21 +241,7 @@ impl<'a> ListDomains<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListDomainsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["domains".to_string()],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -289,7 +275,7 @@ impl<'a> ListDomains<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -317,7 +303,8 @@ impl<'a> std::future::IntoFuture for ListDomains<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -371,13 +358,18 @@ impl<'a> CreateDomain<'a> {
     ///
     /// On success: The domain was created; its DNS records are included.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Domain>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["domains".to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -389,7 +381,8 @@ impl<'a> std::future::IntoFuture for CreateDomain<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -443,12 +436,17 @@ impl<'a> GetDomain<'a> {
     ///
     /// On success: The domain.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Domain>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["domains".to_string(), self.domain_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -460,7 +458,8 @@ impl<'a> std::future::IntoFuture for GetDomain<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -516,12 +515,17 @@ impl<'a> DeleteDomain<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["domains".to_string(), self.domain_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -533,7 +537,8 @@ impl<'a> std::future::IntoFuture for DeleteDomain<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -590,13 +595,18 @@ impl<'a> UpdateDomain<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
             vec!["domains".to_string(), self.domain_id.to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -608,7 +618,8 @@ impl<'a> std::future::IntoFuture for UpdateDomain<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -664,12 +675,17 @@ impl<'a> VerifyDomain<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["domains".to_string(), self.domain_id.to_string(), "verify".to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -681,7 +697,8 @@ impl<'a> std::future::IntoFuture for VerifyDomain<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -737,13 +754,18 @@ impl<'a> CreateDomainClaim<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["domains".to_string(), "claim".to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -755,7 +777,8 @@ impl<'a> std::future::IntoFuture for CreateDomainClaim<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -811,12 +834,17 @@ impl<'a> GetDomainClaim<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["domains".to_string(), self.domain_id.to_string(), "claim".to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -828,7 +856,8 @@ impl<'a> std::future::IntoFuture for GetDomainClaim<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -884,6 +913,11 @@ impl<'a> VerifyDomainClaim<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec![
@@ -892,7 +926,7 @@ impl<'a> VerifyDomainClaim<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -904,6 +938,7 @@ impl<'a> std::future::IntoFuture for VerifyDomainClaim<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

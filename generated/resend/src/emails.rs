@@ -283,21 +283,7 @@ impl<'a> ListEmails<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListEmailsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["emails".to_string()],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -331,7 +317,7 @@ impl<'a> ListEmails<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -359,7 +345,8 @@ impl<'a> std::future::IntoFuture for ListEmails<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -424,6 +411,11 @@ impl<'a> SendEmail<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::SendEmailResponse>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["emails".to_string()],
@@ -434,7 +426,7 @@ impl<'a> SendEmail<'a> {
         request.json(self.body, "application/json")?;
         request.idempotency_header("idempotency-key");
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -446,7 +438,8 @@ impl<'a> std::future::IntoFuture for SendEmail<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -518,6 +511,11 @@ impl<'a> SendBatchEmails<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::SendBatchEmailsResponse>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["emails".to_string(), "batch".to_string()],
@@ -531,7 +529,7 @@ impl<'a> SendBatchEmails<'a> {
         request.json(self.body, "application/json")?;
         request.idempotency_header("idempotency-key");
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -546,7 +544,8 @@ impl<'a> std::future::IntoFuture for SendBatchEmails<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -600,12 +599,17 @@ impl<'a> GetEmail<'a> {
     ///
     /// On success: The email.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Email>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["emails".to_string(), self.email_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -617,7 +621,8 @@ impl<'a> std::future::IntoFuture for GetEmail<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -674,13 +679,18 @@ impl<'a> UpdateEmail<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
             vec!["emails".to_string(), self.email_id.to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -692,7 +702,8 @@ impl<'a> std::future::IntoFuture for UpdateEmail<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -748,12 +759,17 @@ impl<'a> CancelEmail<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["emails".to_string(), self.email_id.to_string(), "cancel".to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -765,7 +781,8 @@ impl<'a> std::future::IntoFuture for CancelEmail<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -842,24 +859,7 @@ impl<'a> ListEmailAttachments<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListEmailAttachmentsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec![
-                "emails".to_string(), self.email_id.to_string(), "attachments"
-                .to_string()
-            ],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -895,7 +895,7 @@ impl<'a> ListEmailAttachments<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -929,7 +929,8 @@ impl<'a> std::future::IntoFuture for ListEmailAttachments<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -986,6 +987,11 @@ impl<'a> GetEmailAttachment<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::EmailAttachment>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec![
@@ -994,7 +1000,7 @@ impl<'a> GetEmailAttachment<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -1006,7 +1012,8 @@ impl<'a> std::future::IntoFuture for GetEmailAttachment<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1063,13 +1070,18 @@ impl<'a> ShareEmail<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::SharedEmailLink>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["emails".to_string(), self.email_id.to_string(), "share".to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -1081,7 +1093,8 @@ impl<'a> std::future::IntoFuture for ShareEmail<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -1199,6 +1212,11 @@ impl<'a> GetEmailMetrics<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::EmailMetrics>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["emails".to_string(), "metrics".to_string()],
@@ -1231,7 +1249,7 @@ impl<'a> GetEmailMetrics<'a> {
             request.query_list("broadcast_id", value, false);
         }
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -1243,6 +1261,7 @@ impl<'a> std::future::IntoFuture for GetEmailMetrics<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

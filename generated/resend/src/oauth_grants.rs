@@ -127,21 +127,7 @@ impl<'a> ListOauthGrants<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListOAuthGrantsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["oauth".to_string(), "grants".to_string()],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -177,7 +163,7 @@ impl<'a> ListOauthGrants<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -208,7 +194,8 @@ impl<'a> std::future::IntoFuture for ListOauthGrants<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -264,6 +251,11 @@ impl<'a> RevokeOauthGrant<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::RevokedOAuthGrant>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec![
@@ -272,7 +264,7 @@ impl<'a> RevokeOauthGrant<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -284,6 +276,7 @@ impl<'a> std::future::IntoFuture for RevokeOauthGrant<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

@@ -169,21 +169,7 @@ impl<'a> ListReceivedEmails<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListReceivedEmailsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["emails".to_string(), "receiving".to_string()],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -223,7 +209,7 @@ impl<'a> ListReceivedEmails<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -254,7 +240,8 @@ impl<'a> std::future::IntoFuture for ListReceivedEmails<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -310,6 +297,11 @@ impl<'a> GetReceivedEmail<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ReceivedEmail>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec![
@@ -317,7 +309,7 @@ impl<'a> GetReceivedEmail<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -329,7 +321,8 @@ impl<'a> std::future::IntoFuture for GetReceivedEmail<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -406,24 +399,7 @@ impl<'a> ListReceivedEmailAttachments<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListEmailAttachmentsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec![
-                "emails".to_string(), "receiving".to_string(), self.email_id.to_string(),
-                "attachments".to_string()
-            ],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -459,7 +435,7 @@ impl<'a> ListReceivedEmailAttachments<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -493,7 +469,8 @@ impl<'a> std::future::IntoFuture for ListReceivedEmailAttachments<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -550,6 +527,11 @@ impl<'a> GetReceivedEmailAttachment<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::EmailAttachment>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec![
@@ -558,7 +540,7 @@ impl<'a> GetReceivedEmailAttachment<'a> {
             ],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -570,6 +552,7 @@ impl<'a> std::future::IntoFuture for GetReceivedEmailAttachment<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

@@ -178,21 +178,7 @@ impl<'a> ListTopics<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListTopicsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["topics".to_string()],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -226,7 +212,7 @@ impl<'a> ListTopics<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -254,7 +240,8 @@ impl<'a> std::future::IntoFuture for ListTopics<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -310,13 +297,18 @@ impl<'a> CreateTopic<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["topics".to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -328,7 +320,8 @@ impl<'a> std::future::IntoFuture for CreateTopic<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -382,12 +375,17 @@ impl<'a> GetTopic<'a> {
     ///
     /// On success: The topic.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Topic>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["topics".to_string(), self.topic_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -399,7 +397,8 @@ impl<'a> std::future::IntoFuture for GetTopic<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -455,12 +454,17 @@ impl<'a> DeleteTopic<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["topics".to_string(), self.topic_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -472,7 +476,8 @@ impl<'a> std::future::IntoFuture for DeleteTopic<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -529,13 +534,18 @@ impl<'a> UpdateTopic<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
             vec!["topics".to_string(), self.topic_id.to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -547,6 +557,7 @@ impl<'a> std::future::IntoFuture for UpdateTopic<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

@@ -178,21 +178,7 @@ impl<'a> ListWebhooks<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListWebhooksResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(
-            reqwest::Method::GET,
-            vec!["webhooks".to_string()],
-        );
-        if let Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let Some(value) = &self.before {
-            request.query("before", value);
-        }
-        request.options = self.options;
-        self.client.execute(request).await
+        self.await
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -226,7 +212,7 @@ impl<'a> ListWebhooks<'a> {
         )
     }
 
-    /// The request of the first page.
+    /// The request, built from the builder without sending it.
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -254,7 +240,8 @@ impl<'a> std::future::IntoFuture for ListWebhooks<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -310,13 +297,18 @@ impl<'a> CreateWebhook<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::CreateWebhookResponse>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
             vec!["webhooks".to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -328,7 +320,8 @@ impl<'a> std::future::IntoFuture for CreateWebhook<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -382,12 +375,17 @@ impl<'a> GetWebhook<'a> {
     ///
     /// On success: The webhook.
     pub async fn send(self) -> Result<crate::ApiResponse<types::Webhook>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
             vec!["webhooks".to_string(), self.webhook_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -399,7 +397,8 @@ impl<'a> std::future::IntoFuture for GetWebhook<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -455,12 +454,17 @@ impl<'a> DeleteWebhook<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
             vec!["webhooks".to_string(), self.webhook_id.to_string()],
         );
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -472,7 +476,8 @@ impl<'a> std::future::IntoFuture for DeleteWebhook<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }
 
@@ -529,13 +534,18 @@ impl<'a> UpdateWebhook<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
+        self.await
+    }
+
+    /// The request, built from the builder without sending it.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
             vec!["webhooks".to_string(), self.webhook_id.to_string()],
         );
         request.json(self.body, "application/json")?;
         request.options = self.options;
-        self.client.execute(request).await
+        Ok(request)
     }
 }
 
@@ -547,6 +557,7 @@ impl<'a> std::future::IntoFuture for UpdateWebhook<'a> {
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        let client = self.client;
+        crate::client::call(client, self.into_request(), crate::client::decode_json)
     }
 }

@@ -308,11 +308,12 @@ fn builder(op: &Operation) -> TokenStream {
             self
         }
     });
-    let send_body = send_body(op);
+    let build = build_request(op);
+    let decoder = decoder(op);
     let paging = op
         .pagination
         .as_ref()
-        .map(|pagination| paging_methods(op, pagination, &success));
+        .map(|pagination| paging_methods(pagination, &success));
     let on_success = op
         .response
         .doc
@@ -335,10 +336,16 @@ fn builder(op: &Operation) -> TokenStream {
 
             #send_doc
             pub async fn send(self) -> Result<crate::ApiResponse<#success>, crate::Error> {
-                #send_body
+                self.await
             }
 
             #paging
+
+            /// The request, built from the builder without sending it.
+            fn into_request(self) -> Result<crate::request::Request, crate::Error> {
+                #build
+                Ok(request)
+            }
         }
 
         impl<'a> std::future::IntoFuture for #builder<'a> {
@@ -348,36 +355,35 @@ fn builder(op: &Operation) -> TokenStream {
             >;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                let client = self.client;
+                crate::client::call(client, self.into_request(), #decoder)
             }
         }
     }
 }
 
-fn send_body(op: &Operation) -> TokenStream {
-    let build = build_request(op);
-    let execute = match &op.response.body {
-        ResponseBody::Json(_) if op.response.optional => {
-            quote!(self.client.execute_optional(request).await)
-        }
-        ResponseBody::Json(_) => quote!(self.client.execute(request).await),
-        ResponseBody::Empty => quote!(self.client.execute_empty(request).await),
-        ResponseBody::Text => quote!(self.client.execute_text(request).await),
-        ResponseBody::Bytes => quote!(self.client.execute_bytes(request).await),
+/// The function that turns the operation's successful response into what `send` returns:
+/// one of the runtime's `decode_*` functions (see `client.rs`).
+fn decoder(op: &Operation) -> TokenStream {
+    match &op.response.body {
+        ResponseBody::Json(_) if op.response.optional => quote!(crate::client::decode_optional),
+        ResponseBody::Json(_) => quote!(crate::client::decode_json),
+        ResponseBody::Empty => quote!(crate::client::decode_empty),
+        ResponseBody::Text => quote!(crate::client::decode_text),
+        ResponseBody::Bytes => quote!(crate::client::decode_bytes),
         ResponseBody::ByStatus(name) => {
             let name = ident(name);
-            quote!(self.client.execute_with(request, types::#name::decode).await)
+            quote! {
+                |status, headers, bytes| {
+                    crate::client::decode_by_status(status, headers, bytes, types::#name::decode)
+                }
+            }
         }
-    };
-    quote! {
-        #build
-        #execute
     }
 }
 
 /// `.pages()` and `.items()` of a paginated list, and the request they start from.
-fn paging_methods(op: &Operation, pagination: &Pagination, page: &TokenStream) -> TokenStream {
-    let build = build_request(op);
+fn paging_methods(pagination: &Pagination, page: &TokenStream) -> TokenStream {
     let items_path: Vec<&str> = pagination
         .items
         .iter()
@@ -470,12 +476,6 @@ fn paging_methods(op: &Operation, pagination: &Pagination, page: &TokenStream) -
         #items_doc
         pub fn items(self) -> crate::Items<'a, #page, #item> {
             crate::paginate::Items::new(self.pages(), #items_of)
-        }
-
-        /// The request of the first page.
-        fn into_request(self) -> Result<crate::request::Request, crate::Error> {
-            #build
-            Ok(request)
         }
     }
 }
