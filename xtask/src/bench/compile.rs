@@ -62,8 +62,11 @@ fn touch(dir: &Path) -> Result<(), String> {
 
 fn build_command(workspace: &Path) -> Command {
     let mut command = cargo();
+    // Without this a debug rebuild of an unchanged crate is mostly a hit in the incremental
+    // cache, and measures the cache rather than the compiler's work on the crate.
     command
         .current_dir(workspace)
+        .env("CARGO_INCREMENTAL", "0")
         .args(["build", "--quiet", "--target-dir"])
         .arg(workspace.join("target"));
     command
@@ -188,7 +191,8 @@ pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
         "–".into(),
     ]);
     table.note(format!(
-        "Median of {runs} rebuild(s) after touching the crate's sources; each crate is alone in \
+        "Median of {runs} rebuild(s) after touching the crate's sources, with \
+         `CARGO_INCREMENTAL=0` (else a rebuild mostly reads the incremental cache); each crate is alone in \
          a workspace of its own under `target/bench/compile/`. Here a ratio below 1 means ours \
          is faster or shorter. The cold build compiles every dependency too (`cargo build -p \
          resend-client` into `target/bench/cold-target`, emptied first)."
