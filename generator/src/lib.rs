@@ -97,16 +97,9 @@ fn generate_here(
     options: &Options,
     loader: &dyn SourceLoader,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, mut warnings) = std::thread::scope(|scope| {
-        // Lowering needs the names the runtime reserves, which takes a parse of every
-        // template (once per process): done on another thread while the spec is read.
-        let _names = std::thread::Builder::new()
-            .name("generator-names".to_string())
-            .spawn_scoped(scope, || {
-                runtime_names::module_reserved();
-            });
-        model_here(spec_text, options, loader)
-    })?;
+    // Lowering reads the names the runtime reserves (`runtime_names`): a scan of the
+    // templates' tokens, once per process and cheap enough to need no thread of its own.
+    let (api, mut warnings) = model_here(spec_text, options, loader)?;
     let settings = emit::Settings {
         spec_path: &options.spec_path,
         regenerate_command: &options.regenerate_command,

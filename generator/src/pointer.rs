@@ -14,6 +14,9 @@ use crate::diagnostic::did_you_mean;
 
 /// Escapes one reference token of a JSON pointer: `~` as `~0`, `/` as `~1`.
 pub fn escape(token: &str) -> String {
+    if !token.contains(['~', '/']) {
+        return token.to_string();
+    }
     token.replace('~', "~0").replace('/', "~1")
 }
 
@@ -24,7 +27,30 @@ pub fn unescape(token: &str) -> String {
 
 /// A JSON pointer one step below `base`.
 pub fn child(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape(token))
+    let mut pointer = String::with_capacity(base.len() + 1 + token.len());
+    pointer.push_str(base);
+    push_child(&mut pointer, token);
+    pointer
+}
+
+/// Makes `pointer` one step longer: `/` and `token`, escaped (see [`child`]).
+pub fn push_child(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for part in token.split_inclusive(['~', '/']) {
+        match part.strip_suffix('~') {
+            Some(before) => {
+                pointer.push_str(before);
+                pointer.push_str("~0");
+            }
+            None => match part.strip_suffix('/') {
+                Some(before) => {
+                    pointer.push_str(before);
+                    pointer.push_str("~1");
+                }
+                None => pointer.push_str(part),
+            },
+        }
+    }
 }
 
 /// The tokens of a pointer (`#/a/b~1c` or `/a/b~1c`), unescaped: `a`, `b/c`.
@@ -210,6 +236,16 @@ impl Fingerprint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn child_escapes_as_escape_does() {
+        for token in ["", "a", "~", "/", "a~b/c", "~/~1/~0", "é/~x", "a//b~~"] {
+            let written = format!("#/{}", token.replace('~', "~0").replace('/', "~1"));
+            assert_eq!(child("#", token), written, "{token}");
+            assert_eq!(format!("#/{}", escape(token)), written, "{token}");
+            assert_eq!(unescape(&escape(token)), token);
+        }
+    }
 
     #[test]
     fn tokens_escape_and_unescape() {

@@ -370,13 +370,12 @@ impl Bundler<'_> {
                     if child == Node::Data {
                         continue;
                     }
-                    let token = pointer::escape(key);
                     self.walk(
                         value,
                         child,
                         file,
-                        &format!("{src}/{token}"),
-                        &format!("{out}/{token}"),
+                        &pointer::child(src, key),
+                        &pointer::child(out, key),
                         depth + 1,
                     );
                 }

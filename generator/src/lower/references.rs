@@ -21,7 +21,8 @@ const MAX_DEPTH: usize = 512;
 pub fn check(ctx: &mut Ctx<'_>) {
     let raw = ctx.raw;
     let mut dangling = Vec::new();
-    walk(raw, Node::Root, "#", 0, &mut |at, reference| {
+    let mut at = String::from("#");
+    walk(raw, Node::Root, &mut at, 0, &mut |at, reference| {
         if let Some(message) = dangling_message(raw, reference) {
             dangling.push((child(at, "$ref"), message));
         }
@@ -32,11 +33,20 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// Calls `visit(pointer, reference)` for every `$ref` that is a reference (not data).
-fn walk(value: &Value, role: Node, at: &str, depth: usize, visit: &mut dyn FnMut(&str, &str)) {
+/// Calls `visit(pointer, reference)` for every `$ref` that is a reference (not data). `at`
+/// is the pointer of `value`; a child's is written onto its end and taken off again, so
+/// that the walk makes no string per node.
+fn walk(
+    value: &Value,
+    role: Node,
+    at: &mut String,
+    depth: usize,
+    visit: &mut dyn FnMut(&str, &str),
+) {
     if role == Node::Data || depth > MAX_DEPTH {
         return;
     }
+    let len = at.len();
     match value {
         Value::Object(entries) => {
             if let Some(reference) = entries.get("$ref").and_then(Value::as_str) {
@@ -44,19 +54,17 @@ fn walk(value: &Value, role: Node, at: &str, depth: usize, visit: &mut dyn FnMut
             }
             for (key, value) in entries {
                 if key != "$ref" {
-                    walk(value, role.child(key), &child(at, key), depth + 1, visit);
+                    pointer::push_child(at, key);
+                    walk(value, role.child(key), at, depth + 1, visit);
+                    at.truncate(len);
                 }
             }
         }
         Value::Array(items) => {
             for (index, value) in items.iter().enumerate() {
-                walk(
-                    value,
-                    role.item(),
-                    &child(at, &index.to_string()),
-                    depth + 1,
-                    visit,
-                );
+                pointer::push_child(at, &index.to_string());
+                walk(value, role.item(), at, depth + 1, visit);
+                at.truncate(len);
             }
         }
         _ => {}
