@@ -1,6 +1,7 @@
 //! The intermediate model into files: Rust sources built with `quote` and formatted with
 //! `prettyplease`, and the few text files a crate needs.
 
+mod constructors;
 mod docs;
 mod events;
 mod files;

@@ -60,8 +60,7 @@ pub fn mark_built(api: &mut Api) {
             TypeKind::Alias(ty) => vec![ty],
             TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::Responses(_) => Vec::new(),
         };
-        let inner: Vec<TypeRef> = inner.into_iter().cloned().collect();
-        for ty in &inner {
+        for ty in inner {
             visit(ty, &mut reached, &mut queue);
         }
     }

@@ -250,11 +250,7 @@ fn operation(op: &Operation) -> OperationSurface {
     }
     let returns = match &op.response.body {
         ResponseBody::Json(ty) if op.response.optional => format!("Option<{}>", type_text(ty)),
-        ResponseBody::Json(ty) => type_text(ty),
-        ResponseBody::Empty => "()".to_string(),
-        ResponseBody::Text => "String".to_string(),
-        ResponseBody::Bytes => "Bytes".to_string(),
-        ResponseBody::ByStatus(name) => name.clone(),
+        body => body_text(body),
     };
     OperationSurface {
         http: format!("{} {}", op.http_method.as_upper(), op.path_template),
@@ -301,16 +297,7 @@ fn type_surface(kind: &TypeKind) -> TypeSurface {
             variants: r
                 .variants
                 .iter()
-                .map(|v| {
-                    let body = match &v.body {
-                        ResponseBody::Json(ty) => type_text(ty),
-                        ResponseBody::Empty => "()".to_string(),
-                        ResponseBody::Text => "String".to_string(),
-                        ResponseBody::Bytes => "Bytes".to_string(),
-                        ResponseBody::ByStatus(name) => name.clone(),
-                    };
-                    (v.name.clone(), body)
-                })
+                .map(|v| (v.name.clone(), body_text(&v.body)))
                 .chain(r.other.then(|| ("Other".to_string(), "Bytes".to_string())))
                 .collect(),
         },
@@ -348,6 +335,17 @@ fn structure(s: &Struct) -> TypeSurface {
         fields,
         new: s.built.then_some(new),
         default: s.default,
+    }
+}
+
+/// The Rust type a successful response body is decoded into.
+fn body_text(body: &ResponseBody) -> String {
+    match body {
+        ResponseBody::Json(ty) => type_text(ty),
+        ResponseBody::Empty => "()".to_string(),
+        ResponseBody::Text => "String".to_string(),
+        ResponseBody::Bytes => "Bytes".to_string(),
+        ResponseBody::ByStatus(name) => name.clone(),
     }
 }
 

@@ -36,7 +36,7 @@ impl ChangeReport {
         let old_version = parse(&old.version, "the previous")?;
         let new_version = parse(&new.version, "the new")?;
         let changes = super::compare::compare(old, new);
-        let level = changes.iter().map(|c| c.level).min();
+        let level = most_demanding(&changes);
         let required = version::required(&old_version, level);
         Ok(ChangeReport {
             crate_name: new.crate_name.clone(),
@@ -51,7 +51,7 @@ impl ChangeReport {
 
     /// The most demanding level among the changes; `None` when the API did not change.
     pub fn level(&self) -> Option<Level> {
-        self.changes.iter().map(|c| c.level).min()
+        most_demanding(&self.changes)
     }
 
     fn count(&self, level: Level) -> usize {
@@ -147,6 +147,11 @@ impl ChangeReport {
         let _ = writeln!(text, "{}", self.verdict());
         text
     }
+}
+
+/// The most demanding level among `changes` (breaking before additive before compatible).
+fn most_demanding(changes: &[Change]) -> Option<Level> {
+    changes.iter().map(|c| c.level).min()
 }
 
 /// Text fit for a table cell: no line breaks, pipes escaped.

@@ -188,22 +188,21 @@ fn generate_into(
                 column: None,
                 message: format!("generator produced a file path outside its crate: `{bad}`"),
             }]),
-            None if {
-                changes = review(out_dir, &generated)?;
-                changes.version_too_low()
-            } =>
-            {
-                Err(vec![version_error(&spec_path, &changes)])
-            }
             None => {
-                stale = sync(out_dir, &out, &generated.files, mode, prune)?;
-                Ok(Summary {
-                    crate_name: generated.crate_name,
-                    stats: generated.stats,
-                    files: generated.files.len(),
-                    warnings: generated.warnings,
-                    elapsed: start.elapsed(),
-                })
+                changes = review(out_dir, &generated)?;
+                if changes.version_too_low() {
+                    // Nothing is written for a version the changes do not allow.
+                    Err(vec![version_error(&spec_path, &changes)])
+                } else {
+                    stale = sync(out_dir, &out, &generated.files, mode, prune)?;
+                    Ok(Summary {
+                        crate_name: generated.crate_name,
+                        stats: generated.stats,
+                        files: generated.files.len(),
+                        warnings: generated.warnings,
+                        elapsed: start.elapsed(),
+                    })
+                }
             }
         },
     };
