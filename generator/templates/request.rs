@@ -58,6 +58,67 @@ impl std::fmt::Debug for CallOptions {
     }
 }
 
+/// The methods every request builder has, for one call: written once here and given to
+/// each builder (a struct with `options: CallOptions`) by `call_options!(Builder);` beside
+/// its own methods. They are `#[inline]`, as the builders' own methods are: their code is
+/// compiled where they are called, not for every operation of the crate.
+#[allow(unused_macros)]
+macro_rules! call_options {
+    ($builder:ident) => {
+        impl<'a> $builder<'a> {
+            /// Retries after the first attempt, for this call only (the client's setting
+            /// otherwise).
+            #[inline]
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = Some(retries);
+                self
+            }
+
+            /// Time allowed for each attempt, for this call only (the client's setting
+            /// otherwise).
+            #[inline]
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// How long this call may go on trying from its first attempt, waits for the
+            /// rate limit included, for this call only (the client's setting otherwise).
+            #[inline]
+            pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.options.deadline = Some(deadline);
+                self
+            }
+
+            /// Adds a query pair the spec does not describe, sent after the operation's
+            /// own.
+            #[inline]
+            pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+                self.options
+                    .query
+                    .push((name.to_string(), value.to_string()));
+                self
+            }
+
+            /// Adds a header the spec does not describe. A header parameter of the same
+            /// name set through its method wins, and the credentials cannot be replaced
+            /// this way; `Accept`, `Content-Type`, `Content-Length`, `Host` and
+            /// `Transfer-Encoding` are the client's, and adding one makes the call fail
+            /// with `Error::Config`.
+            #[inline]
+            pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+                self.options
+                    .headers
+                    .push((name.to_string(), value.to_string()));
+                self
+            }
+        }
+    };
+}
+// A spec may have no operation.
+#[allow(unused_imports)]
+pub(crate) use call_options;
+
 /// Headers the client sets from the spec or the HTTP library sets itself, which a caller's
 /// added headers may not replace: the response is decoded according to `Accept` and the
 /// body is sent with its own `Content-Type` and length.

@@ -10,6 +10,7 @@ impl crate::Client {
     /// Create, list, rename and revoke the keys that authenticate API calls.
     ///
     /// Operations tagged `API Keys`.
+    #[inline]
     pub fn api_keys(&self) -> ApiKeys<'_> {
         ApiKeys { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> ApiKeys<'a> {
     /// Returns the team's API keys without their secrets, one page at a time.
     ///
     /// `GET /api-keys`
+    #[inline]
     pub fn list(&self) -> ListApiKeys<'a> {
         ListApiKeys {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> ApiKeys<'a> {
     /// `POST /api-keys`
     ///
     /// - `body`: The key to create.
+    #[inline]
     pub fn create(&self, body: &'a types::CreateApiKeyRequest) -> CreateApiKey<'a> {
         CreateApiKey {
             client: self.client,
@@ -61,6 +64,7 @@ impl<'a> ApiKeys<'a> {
     /// `DELETE /api-keys/{api_key_id}`
     ///
     /// - `api_key_id`: ID of an API key.
+    #[inline]
     pub fn delete(&self, api_key_id: impl Into<String>) -> DeleteApiKey<'a> {
         DeleteApiKey {
             client: self.client,
@@ -77,6 +81,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// - `api_key_id`: ID of an API key.
     /// - `body`: The new label.
+    #[inline]
     pub fn update(
         &self,
         api_key_id: impl Into<String>,
@@ -104,62 +109,30 @@ pub struct ListApiKeys<'a> {
 
 impl<'a> ListApiKeys<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of API keys.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListApiKeysResponse>, crate::Error> {
@@ -171,6 +144,7 @@ impl<'a> ListApiKeys<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListApiKeysResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -190,6 +164,7 @@ impl<'a> ListApiKeys<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(self) -> crate::Items<'a, types::ListApiKeysResponse, types::ApiKey> {
         crate::paginate::Items::new(
             self.pages(),
@@ -198,6 +173,7 @@ impl<'a> ListApiKeys<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -217,6 +193,8 @@ impl<'a> ListApiKeys<'a> {
     }
 }
 
+crate::request::call_options!(ListApiKeys);
+
 impl<'a> std::future::IntoFuture for ListApiKeys<'a> {
     type Output = Result<crate::ApiResponse<types::ListApiKeysResponse>, crate::Error>;
 
@@ -224,6 +202,7 @@ impl<'a> std::future::IntoFuture for ListApiKeys<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -240,45 +219,10 @@ pub struct CreateApiKey<'a> {
 }
 
 impl<'a> CreateApiKey<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The key was created.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::CreateApiKeyResponse>, crate::Error> {
@@ -286,6 +230,7 @@ impl<'a> CreateApiKey<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -297,6 +242,8 @@ impl<'a> CreateApiKey<'a> {
     }
 }
 
+crate::request::call_options!(CreateApiKey);
+
 impl<'a> std::future::IntoFuture for CreateApiKey<'a> {
     type Output = Result<crate::ApiResponse<types::CreateApiKeyResponse>, crate::Error>;
 
@@ -304,6 +251,7 @@ impl<'a> std::future::IntoFuture for CreateApiKey<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -320,45 +268,10 @@ pub struct DeleteApiKey<'a> {
 }
 
 impl<'a> DeleteApiKey<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The key was deleted.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
@@ -366,6 +279,7 @@ impl<'a> DeleteApiKey<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
@@ -376,6 +290,8 @@ impl<'a> DeleteApiKey<'a> {
     }
 }
 
+crate::request::call_options!(DeleteApiKey);
+
 impl<'a> std::future::IntoFuture for DeleteApiKey<'a> {
     type Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>;
 
@@ -383,6 +299,7 @@ impl<'a> std::future::IntoFuture for DeleteApiKey<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -400,45 +317,10 @@ pub struct UpdateApiKey<'a> {
 }
 
 impl<'a> UpdateApiKey<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The key was renamed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -446,6 +328,7 @@ impl<'a> UpdateApiKey<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
@@ -457,6 +340,8 @@ impl<'a> UpdateApiKey<'a> {
     }
 }
 
+crate::request::call_options!(UpdateApiKey);
+
 impl<'a> std::future::IntoFuture for UpdateApiKey<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -464,6 +349,7 @@ impl<'a> std::future::IntoFuture for UpdateApiKey<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

@@ -10,6 +10,7 @@ impl crate::Client {
     /// Compose emails for a whole segment and send or schedule them.
     ///
     /// Operations tagged `Broadcasts`.
+    #[inline]
     pub fn broadcasts(&self) -> Broadcasts<'_> {
         Broadcasts { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> Broadcasts<'a> {
     /// Returns the team's broadcasts, including those made in the dashboard, one page at a time.
     ///
     /// `GET /broadcasts`
+    #[inline]
     pub fn list(&self) -> ListBroadcasts<'a> {
         ListBroadcasts {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> Broadcasts<'a> {
     /// `POST /broadcasts`
     ///
     /// - `body`: The broadcast to create.
+    #[inline]
     pub fn create(
         &self,
         body: &'a types::CreateBroadcastRequest,
@@ -64,6 +67,7 @@ impl<'a> Broadcasts<'a> {
     /// `GET /broadcasts/{broadcast_id}`
     ///
     /// - `broadcast_id`: ID of a broadcast.
+    #[inline]
     pub fn get(&self, broadcast_id: impl Into<String>) -> GetBroadcast<'a> {
         GetBroadcast {
             client: self.client,
@@ -79,6 +83,7 @@ impl<'a> Broadcasts<'a> {
     /// `DELETE /broadcasts/{broadcast_id}`
     ///
     /// - `broadcast_id`: ID of a broadcast.
+    #[inline]
     pub fn delete(&self, broadcast_id: impl Into<String>) -> DeleteBroadcast<'a> {
         DeleteBroadcast {
             client: self.client,
@@ -95,6 +100,7 @@ impl<'a> Broadcasts<'a> {
     ///
     /// - `broadcast_id`: ID of a broadcast.
     /// - `body`: The fields to change.
+    #[inline]
     pub fn update(
         &self,
         broadcast_id: impl Into<String>,
@@ -115,6 +121,7 @@ impl<'a> Broadcasts<'a> {
     /// `POST /broadcasts/{broadcast_id}/send`
     ///
     /// - `broadcast_id`: ID of a broadcast.
+    #[inline]
     pub fn send(&self, broadcast_id: impl Into<String>) -> SendBroadcast<'a> {
         SendBroadcast {
             client: self.client,
@@ -131,6 +138,7 @@ impl<'a> Broadcasts<'a> {
     /// `POST /broadcasts/{broadcast_id}/cancel`
     ///
     /// - `broadcast_id`: ID of a broadcast.
+    #[inline]
     pub fn cancel(&self, broadcast_id: impl Into<String>) -> CancelBroadcast<'a> {
         CancelBroadcast {
             client: self.client,
@@ -147,6 +155,7 @@ impl<'a> Broadcasts<'a> {
     ///
     /// - `broadcast_id`: ID of a broadcast.
     /// - `type`: The delivery event the recipients must have.
+    #[inline]
     pub fn list_recipients(
         &self,
         broadcast_id: impl Into<String>,
@@ -172,6 +181,7 @@ impl<'a> Broadcasts<'a> {
     /// `GET /broadcasts/{broadcast_id}/clicked-links`
     ///
     /// - `broadcast_id`: ID of a broadcast.
+    #[inline]
     pub fn list_clicked_links(
         &self,
         broadcast_id: impl Into<String>,
@@ -200,62 +210,30 @@ pub struct ListBroadcasts<'a> {
 
 impl<'a> ListBroadcasts<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of broadcasts.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListBroadcastsResponse>, crate::Error> {
@@ -267,6 +245,7 @@ impl<'a> ListBroadcasts<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListBroadcastsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -286,6 +265,7 @@ impl<'a> ListBroadcasts<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<'a, types::ListBroadcastsResponse, types::Broadcast> {
@@ -296,6 +276,7 @@ impl<'a> ListBroadcasts<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -315,6 +296,8 @@ impl<'a> ListBroadcasts<'a> {
     }
 }
 
+crate::request::call_options!(ListBroadcasts);
+
 impl<'a> std::future::IntoFuture for ListBroadcasts<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListBroadcastsResponse>,
@@ -325,6 +308,7 @@ impl<'a> std::future::IntoFuture for ListBroadcasts<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -341,45 +325,10 @@ pub struct CreateBroadcast<'a> {
 }
 
 impl<'a> CreateBroadcast<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was created.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -387,6 +336,7 @@ impl<'a> CreateBroadcast<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -398,6 +348,8 @@ impl<'a> CreateBroadcast<'a> {
     }
 }
 
+crate::request::call_options!(CreateBroadcast);
+
 impl<'a> std::future::IntoFuture for CreateBroadcast<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -405,6 +357,7 @@ impl<'a> std::future::IntoFuture for CreateBroadcast<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -421,45 +374,10 @@ pub struct GetBroadcast<'a> {
 }
 
 impl<'a> GetBroadcast<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::Broadcast>, crate::Error> {
@@ -467,6 +385,7 @@ impl<'a> GetBroadcast<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -477,6 +396,8 @@ impl<'a> GetBroadcast<'a> {
     }
 }
 
+crate::request::call_options!(GetBroadcast);
+
 impl<'a> std::future::IntoFuture for GetBroadcast<'a> {
     type Output = Result<crate::ApiResponse<types::Broadcast>, crate::Error>;
 
@@ -484,6 +405,7 @@ impl<'a> std::future::IntoFuture for GetBroadcast<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -500,45 +422,10 @@ pub struct DeleteBroadcast<'a> {
 }
 
 impl<'a> DeleteBroadcast<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was removed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
@@ -546,6 +433,7 @@ impl<'a> DeleteBroadcast<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
@@ -556,6 +444,8 @@ impl<'a> DeleteBroadcast<'a> {
     }
 }
 
+crate::request::call_options!(DeleteBroadcast);
+
 impl<'a> std::future::IntoFuture for DeleteBroadcast<'a> {
     type Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>;
 
@@ -563,6 +453,7 @@ impl<'a> std::future::IntoFuture for DeleteBroadcast<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -580,45 +471,10 @@ pub struct UpdateBroadcast<'a> {
 }
 
 impl<'a> UpdateBroadcast<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was updated.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -626,6 +482,7 @@ impl<'a> UpdateBroadcast<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
@@ -637,6 +494,8 @@ impl<'a> UpdateBroadcast<'a> {
     }
 }
 
+crate::request::call_options!(UpdateBroadcast);
+
 impl<'a> std::future::IntoFuture for UpdateBroadcast<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -644,6 +503,7 @@ impl<'a> std::future::IntoFuture for UpdateBroadcast<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -662,50 +522,16 @@ pub struct SendBroadcast<'a> {
 
 impl<'a> SendBroadcast<'a> {
     /// Optional scheduling; send an empty object to go immediately.
+    #[inline]
     pub fn body(mut self, body: &'a types::SendBroadcastRequest) -> Self {
         self.body = Some(body);
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was queued or scheduled.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -713,6 +539,7 @@ impl<'a> SendBroadcast<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -729,6 +556,8 @@ impl<'a> SendBroadcast<'a> {
     }
 }
 
+crate::request::call_options!(SendBroadcast);
+
 impl<'a> std::future::IntoFuture for SendBroadcast<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -736,6 +565,7 @@ impl<'a> std::future::IntoFuture for SendBroadcast<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -752,45 +582,10 @@ pub struct CancelBroadcast<'a> {
 }
 
 impl<'a> CancelBroadcast<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The broadcast was canceled.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -798,6 +593,7 @@ impl<'a> CancelBroadcast<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -811,6 +607,8 @@ impl<'a> CancelBroadcast<'a> {
     }
 }
 
+crate::request::call_options!(CancelBroadcast);
+
 impl<'a> std::future::IntoFuture for CancelBroadcast<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -818,6 +616,7 @@ impl<'a> std::future::IntoFuture for CancelBroadcast<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -841,74 +640,44 @@ pub struct ListBroadcastRecipients<'a> {
 
 impl<'a> ListBroadcastRecipients<'a> {
     /// Only return the recipient with this address.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
 
     /// Only return bounces of this kind; allowed only with `type=bounced`.
+    #[inline]
     pub fn bounce_type(mut self, value: types::BounceType) -> Self {
         self.bounce_type = Some(value);
         self
     }
 
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of recipients.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -923,6 +692,7 @@ impl<'a> ListBroadcastRecipients<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListBroadcastRecipientsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -942,6 +712,7 @@ impl<'a> ListBroadcastRecipients<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<
@@ -956,6 +727,7 @@ impl<'a> ListBroadcastRecipients<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -985,6 +757,8 @@ impl<'a> ListBroadcastRecipients<'a> {
     }
 }
 
+crate::request::call_options!(ListBroadcastRecipients);
+
 impl<'a> std::future::IntoFuture for ListBroadcastRecipients<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListBroadcastRecipientsResponse>,
@@ -995,6 +769,7 @@ impl<'a> std::future::IntoFuture for ListBroadcastRecipients<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -1015,62 +790,30 @@ pub struct ListBroadcastClickedLinks<'a> {
 
 impl<'a> ListBroadcastClickedLinks<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of links.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1085,6 +828,7 @@ impl<'a> ListBroadcastClickedLinks<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListBroadcastClickedLinksResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -1104,6 +848,7 @@ impl<'a> ListBroadcastClickedLinks<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<
@@ -1118,6 +863,7 @@ impl<'a> ListBroadcastClickedLinks<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -1140,6 +886,8 @@ impl<'a> ListBroadcastClickedLinks<'a> {
     }
 }
 
+crate::request::call_options!(ListBroadcastClickedLinks);
+
 impl<'a> std::future::IntoFuture for ListBroadcastClickedLinks<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListBroadcastClickedLinksResponse>,
@@ -1150,6 +898,7 @@ impl<'a> std::future::IntoFuture for ListBroadcastClickedLinks<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

@@ -10,6 +10,7 @@ impl crate::Client {
     /// Register sending domains, publish their DNS records and verify them.
     ///
     /// Operations tagged `Domains`.
+    #[inline]
     pub fn domains(&self) -> Domains<'_> {
         Domains { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> Domains<'a> {
     /// Returns the team's domains, one page at a time.
     ///
     /// `GET /domains`
+    #[inline]
     pub fn list(&self) -> ListDomains<'a> {
         ListDomains {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> Domains<'a> {
     /// `POST /domains`
     ///
     /// - `body`: The domain to add.
+    #[inline]
     pub fn create(&self, body: &'a types::CreateDomainRequest) -> CreateDomain<'a> {
         CreateDomain {
             client: self.client,
@@ -61,6 +64,7 @@ impl<'a> Domains<'a> {
     /// `GET /domains/{domain_id}`
     ///
     /// - `domain_id`: ID of a domain.
+    #[inline]
     pub fn get(&self, domain_id: impl Into<String>) -> GetDomain<'a> {
         GetDomain {
             client: self.client,
@@ -76,6 +80,7 @@ impl<'a> Domains<'a> {
     /// `DELETE /domains/{domain_id}`
     ///
     /// - `domain_id`: ID of a domain.
+    #[inline]
     pub fn delete(&self, domain_id: impl Into<String>) -> DeleteDomain<'a> {
         DeleteDomain {
             client: self.client,
@@ -92,6 +97,7 @@ impl<'a> Domains<'a> {
     ///
     /// - `domain_id`: ID of a domain.
     /// - `body`: The settings to change.
+    #[inline]
     pub fn update(
         &self,
         domain_id: impl Into<String>,
@@ -112,6 +118,7 @@ impl<'a> Domains<'a> {
     /// `POST /domains/{domain_id}/verify`
     ///
     /// - `domain_id`: ID of a domain.
+    #[inline]
     pub fn verify(&self, domain_id: impl Into<String>) -> VerifyDomain<'a> {
         VerifyDomain {
             client: self.client,
@@ -127,6 +134,7 @@ impl<'a> Domains<'a> {
     /// `POST /domains/claim`
     ///
     /// - `body`: The domain to claim and the settings it gets once it moves.
+    #[inline]
     pub fn create_claim(
         &self,
         body: &'a types::CreateDomainClaimRequest,
@@ -145,6 +153,7 @@ impl<'a> Domains<'a> {
     /// `GET /domains/{domain_id}/claim`
     ///
     /// - `domain_id`: ID of the domain a claim created for this team (`domain_id` of the claim).
+    #[inline]
     pub fn get_claim(&self, domain_id: impl Into<String>) -> GetDomainClaim<'a> {
         GetDomainClaim {
             client: self.client,
@@ -160,6 +169,7 @@ impl<'a> Domains<'a> {
     /// `POST /domains/{domain_id}/claim/verify`
     ///
     /// - `domain_id`: ID of the domain a claim created for this team (`domain_id` of the claim).
+    #[inline]
     pub fn verify_claim(&self, domain_id: impl Into<String>) -> VerifyDomainClaim<'a> {
         VerifyDomainClaim {
             client: self.client,
@@ -182,62 +192,30 @@ pub struct ListDomains<'a> {
 
 impl<'a> ListDomains<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of domains.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListDomainsResponse>, crate::Error> {
@@ -249,6 +227,7 @@ impl<'a> ListDomains<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListDomainsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -268,6 +247,7 @@ impl<'a> ListDomains<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(self) -> crate::Items<'a, types::ListDomainsResponse, types::Domain> {
         crate::paginate::Items::new(
             self.pages(),
@@ -276,6 +256,7 @@ impl<'a> ListDomains<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -295,6 +276,8 @@ impl<'a> ListDomains<'a> {
     }
 }
 
+crate::request::call_options!(ListDomains);
+
 impl<'a> std::future::IntoFuture for ListDomains<'a> {
     type Output = Result<crate::ApiResponse<types::ListDomainsResponse>, crate::Error>;
 
@@ -302,6 +285,7 @@ impl<'a> std::future::IntoFuture for ListDomains<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -318,50 +302,16 @@ pub struct CreateDomain<'a> {
 }
 
 impl<'a> CreateDomain<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was created; its DNS records are included.
+    #[inline]
     pub async fn send(self) -> Result<crate::ApiResponse<types::Domain>, crate::Error> {
         self.await
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -373,6 +323,8 @@ impl<'a> CreateDomain<'a> {
     }
 }
 
+crate::request::call_options!(CreateDomain);
+
 impl<'a> std::future::IntoFuture for CreateDomain<'a> {
     type Output = Result<crate::ApiResponse<types::Domain>, crate::Error>;
 
@@ -380,6 +332,7 @@ impl<'a> std::future::IntoFuture for CreateDomain<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -396,50 +349,16 @@ pub struct GetDomain<'a> {
 }
 
 impl<'a> GetDomain<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain.
+    #[inline]
     pub async fn send(self) -> Result<crate::ApiResponse<types::Domain>, crate::Error> {
         self.await
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -450,6 +369,8 @@ impl<'a> GetDomain<'a> {
     }
 }
 
+crate::request::call_options!(GetDomain);
+
 impl<'a> std::future::IntoFuture for GetDomain<'a> {
     type Output = Result<crate::ApiResponse<types::Domain>, crate::Error>;
 
@@ -457,6 +378,7 @@ impl<'a> std::future::IntoFuture for GetDomain<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -473,45 +395,10 @@ pub struct DeleteDomain<'a> {
 }
 
 impl<'a> DeleteDomain<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was removed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
@@ -519,6 +406,7 @@ impl<'a> DeleteDomain<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
@@ -529,6 +417,8 @@ impl<'a> DeleteDomain<'a> {
     }
 }
 
+crate::request::call_options!(DeleteDomain);
+
 impl<'a> std::future::IntoFuture for DeleteDomain<'a> {
     type Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>;
 
@@ -536,6 +426,7 @@ impl<'a> std::future::IntoFuture for DeleteDomain<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -553,45 +444,10 @@ pub struct UpdateDomain<'a> {
 }
 
 impl<'a> UpdateDomain<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The domain was updated.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -599,6 +455,7 @@ impl<'a> UpdateDomain<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
@@ -610,6 +467,8 @@ impl<'a> UpdateDomain<'a> {
     }
 }
 
+crate::request::call_options!(UpdateDomain);
+
 impl<'a> std::future::IntoFuture for UpdateDomain<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -617,6 +476,7 @@ impl<'a> std::future::IntoFuture for UpdateDomain<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -633,45 +493,10 @@ pub struct VerifyDomain<'a> {
 }
 
 impl<'a> VerifyDomain<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: Verification was started.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -679,6 +504,7 @@ impl<'a> VerifyDomain<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -689,6 +515,8 @@ impl<'a> VerifyDomain<'a> {
     }
 }
 
+crate::request::call_options!(VerifyDomain);
+
 impl<'a> std::future::IntoFuture for VerifyDomain<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -696,6 +524,7 @@ impl<'a> std::future::IntoFuture for VerifyDomain<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -712,45 +541,10 @@ pub struct CreateDomainClaim<'a> {
 }
 
 impl<'a> CreateDomainClaim<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: An identical claim was already pending and is returned as it is.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
@@ -758,6 +552,7 @@ impl<'a> CreateDomainClaim<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -769,6 +564,8 @@ impl<'a> CreateDomainClaim<'a> {
     }
 }
 
+crate::request::call_options!(CreateDomainClaim);
+
 impl<'a> std::future::IntoFuture for CreateDomainClaim<'a> {
     type Output = Result<crate::ApiResponse<types::DomainClaim>, crate::Error>;
 
@@ -776,6 +573,7 @@ impl<'a> std::future::IntoFuture for CreateDomainClaim<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -792,45 +590,10 @@ pub struct GetDomainClaim<'a> {
 }
 
 impl<'a> GetDomainClaim<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The claim.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
@@ -838,6 +601,7 @@ impl<'a> GetDomainClaim<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -848,6 +612,8 @@ impl<'a> GetDomainClaim<'a> {
     }
 }
 
+crate::request::call_options!(GetDomainClaim);
+
 impl<'a> std::future::IntoFuture for GetDomainClaim<'a> {
     type Output = Result<crate::ApiResponse<types::DomainClaim>, crate::Error>;
 
@@ -855,6 +621,7 @@ impl<'a> std::future::IntoFuture for GetDomainClaim<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -871,45 +638,10 @@ pub struct VerifyDomainClaim<'a> {
 }
 
 impl<'a> VerifyDomainClaim<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The claim after the check.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DomainClaim>, crate::Error> {
@@ -917,6 +649,7 @@ impl<'a> VerifyDomainClaim<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -930,6 +663,8 @@ impl<'a> VerifyDomainClaim<'a> {
     }
 }
 
+crate::request::call_options!(VerifyDomainClaim);
+
 impl<'a> std::future::IntoFuture for VerifyDomainClaim<'a> {
     type Output = Result<crate::ApiResponse<types::DomainClaim>, crate::Error>;
 
@@ -937,6 +672,7 @@ impl<'a> std::future::IntoFuture for VerifyDomainClaim<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

@@ -10,6 +10,7 @@ impl crate::Client {
     /// Send single and batch emails, and inspect, reschedule or cancel emails already sent.
     ///
     /// Operations tagged `Emails`.
+    #[inline]
     pub fn emails(&self) -> Emails<'_> {
         Emails { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> Emails<'a> {
     /// Returns the emails the team has sent, newest first, one page at a time (20 per page unless `limit` says otherwise). Bodies are not included; fetch a single email for them.
     ///
     /// `GET /emails`
+    #[inline]
     pub fn list(&self) -> ListEmails<'a> {
         ListEmails {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> Emails<'a> {
     /// `POST /emails`
     ///
     /// - `body`: The email to send.
+    #[inline]
     pub fn send(&self, body: &'a types::SendEmailRequest) -> SendEmail<'a> {
         SendEmail {
             client: self.client,
@@ -62,6 +65,7 @@ impl<'a> Emails<'a> {
     /// `POST /emails/batch`
     ///
     /// - `body`: The emails to send, 1 to 100 of them.
+    #[inline]
     pub fn send_batch(
         &self,
         body: &'a types::SendBatchEmailsRequest,
@@ -82,6 +86,7 @@ impl<'a> Emails<'a> {
     /// `GET /emails/{email_id}`
     ///
     /// - `email_id`: ID of a sent email.
+    #[inline]
     pub fn get(&self, email_id: impl Into<String>) -> GetEmail<'a> {
         GetEmail {
             client: self.client,
@@ -98,6 +103,7 @@ impl<'a> Emails<'a> {
     ///
     /// - `email_id`: ID of a sent email.
     /// - `body`: The new delivery time.
+    #[inline]
     pub fn update(
         &self,
         email_id: impl Into<String>,
@@ -118,6 +124,7 @@ impl<'a> Emails<'a> {
     /// `POST /emails/{email_id}/cancel`
     ///
     /// - `email_id`: ID of a sent email.
+    #[inline]
     pub fn cancel(&self, email_id: impl Into<String>) -> CancelEmail<'a> {
         CancelEmail {
             client: self.client,
@@ -133,6 +140,7 @@ impl<'a> Emails<'a> {
     /// `GET /emails/{email_id}/attachments`
     ///
     /// - `email_id`: ID of a sent email.
+    #[inline]
     pub fn list_attachments(
         &self,
         email_id: impl Into<String>,
@@ -155,6 +163,7 @@ impl<'a> Emails<'a> {
     ///
     /// - `email_id`: ID of a sent email.
     /// - `attachment_id`: ID of an attachment of the email.
+    #[inline]
     pub fn get_attachment(
         &self,
         email_id: impl Into<String>,
@@ -176,6 +185,7 @@ impl<'a> Emails<'a> {
     ///
     /// - `email_id`: ID of a sent email.
     /// - `body`: How long the link stays valid.
+    #[inline]
     pub fn share(
         &self,
         email_id: impl Into<String>,
@@ -194,6 +204,7 @@ impl<'a> Emails<'a> {
     /// Counts and rates of delivery events (sent, delivered, opened, clicked, bounced and so on) over a period, in total and, when dimensions are requested, broken down by period, domain, email or broadcast. Without dates the range is the last six days up to now.
     ///
     /// `GET /emails/metrics`
+    #[inline]
     pub fn get_metrics(&self) -> GetEmailMetrics<'a> {
         GetEmailMetrics {
             client: self.client,
@@ -224,62 +235,30 @@ pub struct ListEmails<'a> {
 
 impl<'a> ListEmails<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of emails.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListEmailsResponse>, crate::Error> {
@@ -291,6 +270,7 @@ impl<'a> ListEmails<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListEmailsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -310,6 +290,7 @@ impl<'a> ListEmails<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(self) -> crate::Items<'a, types::ListEmailsResponse, types::Email> {
         crate::paginate::Items::new(
             self.pages(),
@@ -318,6 +299,7 @@ impl<'a> ListEmails<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -337,6 +319,8 @@ impl<'a> ListEmails<'a> {
     }
 }
 
+crate::request::call_options!(ListEmails);
+
 impl<'a> std::future::IntoFuture for ListEmails<'a> {
     type Output = Result<crate::ApiResponse<types::ListEmailsResponse>, crate::Error>;
 
@@ -344,6 +328,7 @@ impl<'a> std::future::IntoFuture for ListEmails<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -364,50 +349,16 @@ impl<'a> SendEmail<'a> {
     /// Caller-chosen key, unique per logical send, that makes the request safe to repeat: for 24 hours a request with the same key returns the first outcome instead of sending again. Reusing a key with a different body fails with `invalid_idempotent_request`; using it while the first request is still running fails with `concurrent_idempotent_requests`. Keep the same key across retries.
     ///
     /// When it is not set, the client makes up a key for the call and keeps it across retries, so that a retried request is not acted on twice.
+    #[inline]
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email was accepted; its ID is returned.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::SendEmailResponse>, crate::Error> {
@@ -415,6 +366,7 @@ impl<'a> SendEmail<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -430,6 +382,8 @@ impl<'a> SendEmail<'a> {
     }
 }
 
+crate::request::call_options!(SendEmail);
+
 impl<'a> std::future::IntoFuture for SendEmail<'a> {
     type Output = Result<crate::ApiResponse<types::SendEmailResponse>, crate::Error>;
 
@@ -437,6 +391,7 @@ impl<'a> std::future::IntoFuture for SendEmail<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -458,56 +413,23 @@ impl<'a> SendBatchEmails<'a> {
     /// Caller-chosen key, unique per logical send, that makes the request safe to repeat: for 24 hours a request with the same key returns the first outcome instead of sending again. Reusing a key with a different body fails with `invalid_idempotent_request`; using it while the first request is still running fails with `concurrent_idempotent_requests`. Keep the same key across retries.
     ///
     /// When it is not set, the client makes up a key for the call and keeps it across retries, so that a retried request is not acted on twice.
+    #[inline]
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
         self
     }
 
     /// `strict` (the default) rejects the whole batch when one email is invalid and sends nothing; `permissive` sends the valid emails and lists the invalid ones in `errors`.
+    #[inline]
     pub fn x_batch_validation(mut self, value: types::BatchValidationMode) -> Self {
         self.x_batch_validation = Some(value);
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The emails were accepted.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::SendBatchEmailsResponse>, crate::Error> {
@@ -515,6 +437,7 @@ impl<'a> SendBatchEmails<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -533,6 +456,8 @@ impl<'a> SendBatchEmails<'a> {
     }
 }
 
+crate::request::call_options!(SendBatchEmails);
+
 impl<'a> std::future::IntoFuture for SendBatchEmails<'a> {
     type Output = Result<
         crate::ApiResponse<types::SendBatchEmailsResponse>,
@@ -543,6 +468,7 @@ impl<'a> std::future::IntoFuture for SendBatchEmails<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -559,50 +485,16 @@ pub struct GetEmail<'a> {
 }
 
 impl<'a> GetEmail<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email.
+    #[inline]
     pub async fn send(self) -> Result<crate::ApiResponse<types::Email>, crate::Error> {
         self.await
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -613,6 +505,8 @@ impl<'a> GetEmail<'a> {
     }
 }
 
+crate::request::call_options!(GetEmail);
+
 impl<'a> std::future::IntoFuture for GetEmail<'a> {
     type Output = Result<crate::ApiResponse<types::Email>, crate::Error>;
 
@@ -620,6 +514,7 @@ impl<'a> std::future::IntoFuture for GetEmail<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -637,45 +532,10 @@ pub struct UpdateEmail<'a> {
 }
 
 impl<'a> UpdateEmail<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email was rescheduled.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -683,6 +543,7 @@ impl<'a> UpdateEmail<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
@@ -694,6 +555,8 @@ impl<'a> UpdateEmail<'a> {
     }
 }
 
+crate::request::call_options!(UpdateEmail);
+
 impl<'a> std::future::IntoFuture for UpdateEmail<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -701,6 +564,7 @@ impl<'a> std::future::IntoFuture for UpdateEmail<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -717,45 +581,10 @@ pub struct CancelEmail<'a> {
 }
 
 impl<'a> CancelEmail<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The email was canceled.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -763,6 +592,7 @@ impl<'a> CancelEmail<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -773,6 +603,8 @@ impl<'a> CancelEmail<'a> {
     }
 }
 
+crate::request::call_options!(CancelEmail);
+
 impl<'a> std::future::IntoFuture for CancelEmail<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -780,6 +612,7 @@ impl<'a> std::future::IntoFuture for CancelEmail<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -800,62 +633,30 @@ pub struct ListEmailAttachments<'a> {
 
 impl<'a> ListEmailAttachments<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of attachments.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListEmailAttachmentsResponse>, crate::Error> {
@@ -867,6 +668,7 @@ impl<'a> ListEmailAttachments<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListEmailAttachmentsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -886,6 +688,7 @@ impl<'a> ListEmailAttachments<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<'a, types::ListEmailAttachmentsResponse, types::EmailAttachment> {
@@ -896,6 +699,7 @@ impl<'a> ListEmailAttachments<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -918,6 +722,8 @@ impl<'a> ListEmailAttachments<'a> {
     }
 }
 
+crate::request::call_options!(ListEmailAttachments);
+
 impl<'a> std::future::IntoFuture for ListEmailAttachments<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListEmailAttachmentsResponse>,
@@ -928,6 +734,7 @@ impl<'a> std::future::IntoFuture for ListEmailAttachments<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -945,45 +752,10 @@ pub struct GetEmailAttachment<'a> {
 }
 
 impl<'a> GetEmailAttachment<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The attachment.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::EmailAttachment>, crate::Error> {
@@ -991,6 +763,7 @@ impl<'a> GetEmailAttachment<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -1004,6 +777,8 @@ impl<'a> GetEmailAttachment<'a> {
     }
 }
 
+crate::request::call_options!(GetEmailAttachment);
+
 impl<'a> std::future::IntoFuture for GetEmailAttachment<'a> {
     type Output = Result<crate::ApiResponse<types::EmailAttachment>, crate::Error>;
 
@@ -1011,6 +786,7 @@ impl<'a> std::future::IntoFuture for GetEmailAttachment<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -1028,45 +804,10 @@ pub struct ShareEmail<'a> {
 }
 
 impl<'a> ShareEmail<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The link was created.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::SharedEmailLink>, crate::Error> {
@@ -1074,6 +815,7 @@ impl<'a> ShareEmail<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -1085,6 +827,8 @@ impl<'a> ShareEmail<'a> {
     }
 }
 
+crate::request::call_options!(ShareEmail);
+
 impl<'a> std::future::IntoFuture for ShareEmail<'a> {
     type Output = Result<crate::ApiResponse<types::SharedEmailLink>, crate::Error>;
 
@@ -1092,6 +836,7 @@ impl<'a> std::future::IntoFuture for ShareEmail<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -1117,98 +862,72 @@ pub struct GetEmailMetrics<'a> {
 
 impl<'a> GetEmailMetrics<'a> {
     /// First moment of the range, as an ISO 8601 date or date-time, not after `end_date`. Defaults to six days before `end_date`.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.start_date = Some(value.into());
         self
     }
 
     /// Last moment of the range, as an ISO 8601 date or date-time; a future value means now. Defaults to now.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = Some(value.into());
         self
     }
 
     /// IANA time zone, such as `Europe/Berlin`, in which periods start and end when `period` is a dimension. Defaults to `UTC`.
+    #[inline]
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self
     }
 
     /// Length of one period when `period` is a dimension (at most 10,000 periods per range). Defaults to `daily`.
+    #[inline]
     pub fn granularity(mut self, value: types::MetricsGranularity) -> Self {
         self.granularity = Some(value);
         self
     }
 
     /// Metrics to compute; all of them when omitted.
+    #[inline]
     pub fn metrics(mut self, value: Vec<types::EmailMetricName>) -> Self {
         self.metrics = Some(value);
         self
     }
 
     /// How to break the figures down. Without dimensions only `totals` is filled. `email` and `broadcast` exclude each other.
+    #[inline]
     pub fn dimensions(mut self, value: Vec<types::MetricsDimension>) -> Self {
         self.dimensions = Some(value);
         self
     }
 
     /// Only count emails sent from these domains (at most 100 IDs).
+    #[inline]
     pub fn domain_id(mut self, value: Vec<String>) -> Self {
         self.domain_id = Some(value);
         self
     }
 
     /// Only count these emails (at most 100 IDs); not together with `broadcast_id` or the `broadcast` dimension.
+    #[inline]
     pub fn email_id(mut self, value: Vec<String>) -> Self {
         self.email_id = Some(value);
         self
     }
 
     /// Only count emails of these broadcasts (at most 100 IDs); not together with `email_id` or the `email` dimension.
+    #[inline]
     pub fn broadcast_id(mut self, value: Vec<String>) -> Self {
         self.broadcast_id = Some(value);
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The metrics for the period.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::EmailMetrics>, crate::Error> {
@@ -1216,6 +935,7 @@ impl<'a> GetEmailMetrics<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -1253,6 +973,8 @@ impl<'a> GetEmailMetrics<'a> {
     }
 }
 
+crate::request::call_options!(GetEmailMetrics);
+
 impl<'a> std::future::IntoFuture for GetEmailMetrics<'a> {
     type Output = Result<crate::ApiResponse<types::EmailMetrics>, crate::Error>;
 
@@ -1260,6 +982,7 @@ impl<'a> std::future::IntoFuture for GetEmailMetrics<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

@@ -10,6 +10,7 @@ impl crate::Client {
     /// Define and send the application events that automations react to.
     ///
     /// Operations tagged `Events`.
+    #[inline]
     pub fn events(&self) -> Events<'_> {
         Events { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> Events<'a> {
     /// Returns the events the team has defined.
     ///
     /// `GET /events`
+    #[inline]
     pub fn list(&self) -> ListEvents<'a> {
         ListEvents {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> Events<'a> {
     /// `POST /events`
     ///
     /// - `body`: The event to define.
+    #[inline]
     pub fn create(&self, body: &'a types::CreateEventRequest) -> CreateEvent<'a> {
         CreateEvent {
             client: self.client,
@@ -61,6 +64,7 @@ impl<'a> Events<'a> {
     /// `POST /events/send`
     ///
     /// - `body`: The event and the contact it concerns.
+    #[inline]
     pub fn send(&self, body: &'a types::SendEventRequest) -> SendEvent<'a> {
         SendEvent {
             client: self.client,
@@ -76,6 +80,7 @@ impl<'a> Events<'a> {
     /// `GET /events/{event_id}`
     ///
     /// - `event_id`: ID of an event definition, or the event's name.
+    #[inline]
     pub fn get(&self, event_id: impl Into<String>) -> GetEvent<'a> {
         GetEvent {
             client: self.client,
@@ -91,6 +96,7 @@ impl<'a> Events<'a> {
     /// `DELETE /events/{event_id}`
     ///
     /// - `event_id`: ID of an event definition, or the event's name.
+    #[inline]
     pub fn delete(&self, event_id: impl Into<String>) -> DeleteEvent<'a> {
         DeleteEvent {
             client: self.client,
@@ -107,6 +113,7 @@ impl<'a> Events<'a> {
     ///
     /// - `event_id`: ID of an event definition, or the event's name.
     /// - `body`: The new payload schema.
+    #[inline]
     pub fn update(
         &self,
         event_id: impl Into<String>,
@@ -134,62 +141,30 @@ pub struct ListEvents<'a> {
 
 impl<'a> ListEvents<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of events.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListEventsResponse>, crate::Error> {
@@ -201,6 +176,7 @@ impl<'a> ListEvents<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListEventsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -220,6 +196,7 @@ impl<'a> ListEvents<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(self) -> crate::Items<'a, types::ListEventsResponse, types::Event> {
         crate::paginate::Items::new(
             self.pages(),
@@ -228,6 +205,7 @@ impl<'a> ListEvents<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -247,6 +225,8 @@ impl<'a> ListEvents<'a> {
     }
 }
 
+crate::request::call_options!(ListEvents);
+
 impl<'a> std::future::IntoFuture for ListEvents<'a> {
     type Output = Result<crate::ApiResponse<types::ListEventsResponse>, crate::Error>;
 
@@ -254,6 +234,7 @@ impl<'a> std::future::IntoFuture for ListEvents<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -270,45 +251,10 @@ pub struct CreateEvent<'a> {
 }
 
 impl<'a> CreateEvent<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The event was defined.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -316,6 +262,7 @@ impl<'a> CreateEvent<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -327,6 +274,8 @@ impl<'a> CreateEvent<'a> {
     }
 }
 
+crate::request::call_options!(CreateEvent);
+
 impl<'a> std::future::IntoFuture for CreateEvent<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -334,6 +283,7 @@ impl<'a> std::future::IntoFuture for CreateEvent<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -350,45 +300,10 @@ pub struct SendEvent<'a> {
 }
 
 impl<'a> SendEvent<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The event was accepted for processing.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::SentEvent>, crate::Error> {
@@ -396,6 +311,7 @@ impl<'a> SendEvent<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -407,6 +323,8 @@ impl<'a> SendEvent<'a> {
     }
 }
 
+crate::request::call_options!(SendEvent);
+
 impl<'a> std::future::IntoFuture for SendEvent<'a> {
     type Output = Result<crate::ApiResponse<types::SentEvent>, crate::Error>;
 
@@ -414,6 +332,7 @@ impl<'a> std::future::IntoFuture for SendEvent<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -430,50 +349,16 @@ pub struct GetEvent<'a> {
 }
 
 impl<'a> GetEvent<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The event.
+    #[inline]
     pub async fn send(self) -> Result<crate::ApiResponse<types::Event>, crate::Error> {
         self.await
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -484,6 +369,8 @@ impl<'a> GetEvent<'a> {
     }
 }
 
+crate::request::call_options!(GetEvent);
+
 impl<'a> std::future::IntoFuture for GetEvent<'a> {
     type Output = Result<crate::ApiResponse<types::Event>, crate::Error>;
 
@@ -491,6 +378,7 @@ impl<'a> std::future::IntoFuture for GetEvent<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -507,45 +395,10 @@ pub struct DeleteEvent<'a> {
 }
 
 impl<'a> DeleteEvent<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The event was removed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
@@ -553,6 +406,7 @@ impl<'a> DeleteEvent<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
@@ -563,6 +417,8 @@ impl<'a> DeleteEvent<'a> {
     }
 }
 
+crate::request::call_options!(DeleteEvent);
+
 impl<'a> std::future::IntoFuture for DeleteEvent<'a> {
     type Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>;
 
@@ -570,6 +426,7 @@ impl<'a> std::future::IntoFuture for DeleteEvent<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -587,45 +444,10 @@ pub struct UpdateEvent<'a> {
 }
 
 impl<'a> UpdateEvent<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The event was updated.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -633,6 +455,7 @@ impl<'a> UpdateEvent<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
@@ -644,6 +467,8 @@ impl<'a> UpdateEvent<'a> {
     }
 }
 
+crate::request::call_options!(UpdateEvent);
+
 impl<'a> std::future::IntoFuture for UpdateEvent<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -651,6 +476,7 @@ impl<'a> std::future::IntoFuture for UpdateEvent<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

@@ -10,6 +10,7 @@ impl crate::Client {
     /// See and withdraw the access third-party applications have been given through OAuth.
     ///
     /// Operations tagged `Oauth Grants`.
+    #[inline]
     pub fn oauth_grants(&self) -> OauthGrants<'_> {
         OauthGrants { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> OauthGrants<'a> {
     /// Returns the access the team has given to third-party applications through OAuth, including revoked grants.
     ///
     /// `GET /oauth/grants`
+    #[inline]
     pub fn list(&self) -> ListOauthGrants<'a> {
         ListOauthGrants {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> OauthGrants<'a> {
     /// `DELETE /oauth/grants/{oauth_grant_id}`
     ///
     /// - `oauth_grant_id`: ID of an OAuth grant.
+    #[inline]
     pub fn revoke(&self, oauth_grant_id: impl Into<String>) -> RevokeOauthGrant<'a> {
         RevokeOauthGrant {
             client: self.client,
@@ -68,62 +71,30 @@ pub struct ListOauthGrants<'a> {
 
 impl<'a> ListOauthGrants<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of grants.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListOAuthGrantsResponse>, crate::Error> {
@@ -135,6 +106,7 @@ impl<'a> ListOauthGrants<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListOAuthGrantsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -154,6 +126,7 @@ impl<'a> ListOauthGrants<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<'a, types::ListOAuthGrantsResponse, types::OAuthGrant> {
@@ -164,6 +137,7 @@ impl<'a> ListOauthGrants<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -183,6 +157,8 @@ impl<'a> ListOauthGrants<'a> {
     }
 }
 
+crate::request::call_options!(ListOauthGrants);
+
 impl<'a> std::future::IntoFuture for ListOauthGrants<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListOAuthGrantsResponse>,
@@ -193,6 +169,7 @@ impl<'a> std::future::IntoFuture for ListOauthGrants<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -209,45 +186,10 @@ pub struct RevokeOauthGrant<'a> {
 }
 
 impl<'a> RevokeOauthGrant<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The grant was revoked.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::RevokedOAuthGrant>, crate::Error> {
@@ -255,6 +197,7 @@ impl<'a> RevokeOauthGrant<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
@@ -268,6 +211,8 @@ impl<'a> RevokeOauthGrant<'a> {
     }
 }
 
+crate::request::call_options!(RevokeOauthGrant);
+
 impl<'a> std::future::IntoFuture for RevokeOauthGrant<'a> {
     type Output = Result<crate::ApiResponse<types::RevokedOAuthGrant>, crate::Error>;
 
@@ -275,6 +220,7 @@ impl<'a> std::future::IntoFuture for RevokeOauthGrant<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

@@ -10,6 +10,7 @@ impl crate::Client {
     /// Read the emails that arrive at the team's receiving domains, with their bodies and attachments.
     ///
     /// Operations tagged `Received Emails`.
+    #[inline]
     pub fn received_emails(&self) -> ReceivedEmails<'_> {
         ReceivedEmails { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> ReceivedEmails<'a> {
     /// Returns the emails that arrived at the teams receiving domains, newest first, without their bodies. The `email.received` webhook carries the same metadata; fetch a single received email for its bodies and headers.
     ///
     /// `GET /emails/receiving`
+    #[inline]
     pub fn list(&self) -> ListReceivedEmails<'a> {
         ListReceivedEmails {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> ReceivedEmails<'a> {
     /// `GET /emails/receiving/{email_id}`
     ///
     /// - `email_id`: ID of a received email.
+    #[inline]
     pub fn get(&self, email_id: impl Into<String>) -> GetReceivedEmail<'a> {
         GetReceivedEmail {
             client: self.client,
@@ -61,6 +64,7 @@ impl<'a> ReceivedEmails<'a> {
     /// `GET /emails/receiving/{email_id}/attachments`
     ///
     /// - `email_id`: ID of a received email.
+    #[inline]
     pub fn list_attachments(
         &self,
         email_id: impl Into<String>,
@@ -83,6 +87,7 @@ impl<'a> ReceivedEmails<'a> {
     ///
     /// - `email_id`: ID of a received email.
     /// - `attachment_id`: ID of an attachment of the email.
+    #[inline]
     pub fn get_attachment(
         &self,
         email_id: impl Into<String>,
@@ -110,62 +115,30 @@ pub struct ListReceivedEmails<'a> {
 
 impl<'a> ListReceivedEmails<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of received emails.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListReceivedEmailsResponse>, crate::Error> {
@@ -177,6 +150,7 @@ impl<'a> ListReceivedEmails<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListReceivedEmailsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -196,6 +170,7 @@ impl<'a> ListReceivedEmails<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<
@@ -210,6 +185,7 @@ impl<'a> ListReceivedEmails<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -229,6 +205,8 @@ impl<'a> ListReceivedEmails<'a> {
     }
 }
 
+crate::request::call_options!(ListReceivedEmails);
+
 impl<'a> std::future::IntoFuture for ListReceivedEmails<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListReceivedEmailsResponse>,
@@ -239,6 +217,7 @@ impl<'a> std::future::IntoFuture for ListReceivedEmails<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -255,45 +234,10 @@ pub struct GetReceivedEmail<'a> {
 }
 
 impl<'a> GetReceivedEmail<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The received email.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ReceivedEmail>, crate::Error> {
@@ -301,6 +245,7 @@ impl<'a> GetReceivedEmail<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -313,6 +258,8 @@ impl<'a> GetReceivedEmail<'a> {
     }
 }
 
+crate::request::call_options!(GetReceivedEmail);
+
 impl<'a> std::future::IntoFuture for GetReceivedEmail<'a> {
     type Output = Result<crate::ApiResponse<types::ReceivedEmail>, crate::Error>;
 
@@ -320,6 +267,7 @@ impl<'a> std::future::IntoFuture for GetReceivedEmail<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -340,62 +288,30 @@ pub struct ListReceivedEmailAttachments<'a> {
 
 impl<'a> ListReceivedEmailAttachments<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of attachments.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListEmailAttachmentsResponse>, crate::Error> {
@@ -407,6 +323,7 @@ impl<'a> ListReceivedEmailAttachments<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListEmailAttachmentsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -426,6 +343,7 @@ impl<'a> ListReceivedEmailAttachments<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<'a, types::ListEmailAttachmentsResponse, types::EmailAttachment> {
@@ -436,6 +354,7 @@ impl<'a> ListReceivedEmailAttachments<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -458,6 +377,8 @@ impl<'a> ListReceivedEmailAttachments<'a> {
     }
 }
 
+crate::request::call_options!(ListReceivedEmailAttachments);
+
 impl<'a> std::future::IntoFuture for ListReceivedEmailAttachments<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListEmailAttachmentsResponse>,
@@ -468,6 +389,7 @@ impl<'a> std::future::IntoFuture for ListReceivedEmailAttachments<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -485,45 +407,10 @@ pub struct GetReceivedEmailAttachment<'a> {
 }
 
 impl<'a> GetReceivedEmailAttachment<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The attachment.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::EmailAttachment>, crate::Error> {
@@ -531,6 +418,7 @@ impl<'a> GetReceivedEmailAttachment<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -544,6 +432,8 @@ impl<'a> GetReceivedEmailAttachment<'a> {
     }
 }
 
+crate::request::call_options!(GetReceivedEmailAttachment);
+
 impl<'a> std::future::IntoFuture for GetReceivedEmailAttachment<'a> {
     type Output = Result<crate::ApiResponse<types::EmailAttachment>, crate::Error>;
 
@@ -551,6 +441,7 @@ impl<'a> std::future::IntoFuture for GetReceivedEmailAttachment<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

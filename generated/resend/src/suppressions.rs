@@ -10,6 +10,7 @@ impl crate::Client {
     /// Keep the list of addresses that emails must not be sent to.
     ///
     /// Operations tagged `Suppressions`.
+    #[inline]
     pub fn suppressions(&self) -> Suppressions<'_> {
         Suppressions { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> Suppressions<'a> {
     /// Returns the suppressed addresses, newest first, optionally only those of one origin.
     ///
     /// `GET /suppressions`
+    #[inline]
     pub fn list(&self) -> ListSuppressions<'a> {
         ListSuppressions {
             client: self.client,
@@ -47,6 +49,7 @@ impl<'a> Suppressions<'a> {
     /// `POST /suppressions`
     ///
     /// - `body`: The address to suppress.
+    #[inline]
     pub fn add(&self, body: &'a types::CreateSuppressionRequest) -> AddSuppression<'a> {
         AddSuppression {
             client: self.client,
@@ -62,6 +65,7 @@ impl<'a> Suppressions<'a> {
     /// `POST /suppressions/batch/add`
     ///
     /// - `body`: The addresses to suppress.
+    #[inline]
     pub fn batch_add(
         &self,
         body: &'a types::AddSuppressionsRequest,
@@ -80,6 +84,7 @@ impl<'a> Suppressions<'a> {
     /// `POST /suppressions/batch/remove`
     ///
     /// - `body`: The entries to remove.
+    #[inline]
     pub fn batch_remove(
         &self,
         body: &'a types::RemoveSuppressionsRequest,
@@ -98,6 +103,7 @@ impl<'a> Suppressions<'a> {
     /// `GET /suppressions/{suppression_id}`
     ///
     /// - `suppression_id`: ID of a suppression, or the suppressed email address.
+    #[inline]
     pub fn get(&self, suppression_id: impl Into<String>) -> GetSuppression<'a> {
         GetSuppression {
             client: self.client,
@@ -113,6 +119,7 @@ impl<'a> Suppressions<'a> {
     /// `DELETE /suppressions/{suppression_id}`
     ///
     /// - `suppression_id`: ID of a suppression, or the suppressed email address.
+    #[inline]
     pub fn remove(&self, suppression_id: impl Into<String>) -> RemoveSuppression<'a> {
         RemoveSuppression {
             client: self.client,
@@ -136,68 +143,37 @@ pub struct ListSuppressions<'a> {
 
 impl<'a> ListSuppressions<'a> {
     /// Only return suppressions of this origin.
+    #[inline]
     pub fn origin(mut self, value: types::SuppressionOrigin) -> Self {
         self.origin = Some(value);
         self
     }
 
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of suppressions.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListSuppressionsResponse>, crate::Error> {
@@ -209,6 +185,7 @@ impl<'a> ListSuppressions<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListSuppressionsResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -228,6 +205,7 @@ impl<'a> ListSuppressions<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<'a, types::ListSuppressionsResponse, types::Suppression> {
@@ -238,6 +216,7 @@ impl<'a> ListSuppressions<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -260,6 +239,8 @@ impl<'a> ListSuppressions<'a> {
     }
 }
 
+crate::request::call_options!(ListSuppressions);
+
 impl<'a> std::future::IntoFuture for ListSuppressions<'a> {
     type Output = Result<
         crate::ApiResponse<types::ListSuppressionsResponse>,
@@ -270,6 +251,7 @@ impl<'a> std::future::IntoFuture for ListSuppressions<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -286,45 +268,10 @@ pub struct AddSuppression<'a> {
 }
 
 impl<'a> AddSuppression<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The address is suppressed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -332,6 +279,7 @@ impl<'a> AddSuppression<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -343,6 +291,8 @@ impl<'a> AddSuppression<'a> {
     }
 }
 
+crate::request::call_options!(AddSuppression);
+
 impl<'a> std::future::IntoFuture for AddSuppression<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -350,6 +300,7 @@ impl<'a> std::future::IntoFuture for AddSuppression<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -366,45 +317,10 @@ pub struct BatchAddSuppressions<'a> {
 }
 
 impl<'a> BatchAddSuppressions<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The addresses are suppressed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::AddSuppressionsResponse>, crate::Error> {
@@ -412,6 +328,7 @@ impl<'a> BatchAddSuppressions<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -423,6 +340,8 @@ impl<'a> BatchAddSuppressions<'a> {
     }
 }
 
+crate::request::call_options!(BatchAddSuppressions);
+
 impl<'a> std::future::IntoFuture for BatchAddSuppressions<'a> {
     type Output = Result<
         crate::ApiResponse<types::AddSuppressionsResponse>,
@@ -433,6 +352,7 @@ impl<'a> std::future::IntoFuture for BatchAddSuppressions<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -449,45 +369,10 @@ pub struct BatchRemoveSuppressions<'a> {
 }
 
 impl<'a> BatchRemoveSuppressions<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The entries were removed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::RemoveSuppressionsResponse>, crate::Error> {
@@ -495,6 +380,7 @@ impl<'a> BatchRemoveSuppressions<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -506,6 +392,8 @@ impl<'a> BatchRemoveSuppressions<'a> {
     }
 }
 
+crate::request::call_options!(BatchRemoveSuppressions);
+
 impl<'a> std::future::IntoFuture for BatchRemoveSuppressions<'a> {
     type Output = Result<
         crate::ApiResponse<types::RemoveSuppressionsResponse>,
@@ -516,6 +404,7 @@ impl<'a> std::future::IntoFuture for BatchRemoveSuppressions<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -532,45 +421,10 @@ pub struct GetSuppression<'a> {
 }
 
 impl<'a> GetSuppression<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The suppression.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::Suppression>, crate::Error> {
@@ -578,6 +432,7 @@ impl<'a> GetSuppression<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -588,6 +443,8 @@ impl<'a> GetSuppression<'a> {
     }
 }
 
+crate::request::call_options!(GetSuppression);
+
 impl<'a> std::future::IntoFuture for GetSuppression<'a> {
     type Output = Result<crate::ApiResponse<types::Suppression>, crate::Error>;
 
@@ -595,6 +452,7 @@ impl<'a> std::future::IntoFuture for GetSuppression<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -611,45 +469,10 @@ pub struct RemoveSuppression<'a> {
 }
 
 impl<'a> RemoveSuppression<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The suppression was removed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
@@ -657,6 +480,7 @@ impl<'a> RemoveSuppression<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
@@ -667,6 +491,8 @@ impl<'a> RemoveSuppression<'a> {
     }
 }
 
+crate::request::call_options!(RemoveSuppression);
+
 impl<'a> std::future::IntoFuture for RemoveSuppression<'a> {
     type Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>;
 
@@ -674,6 +500,7 @@ impl<'a> std::future::IntoFuture for RemoveSuppression<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

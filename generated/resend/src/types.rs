@@ -18,6 +18,7 @@ pub struct AddSuppressionsRequest {
 
 impl AddSuppressionsRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(emails: Vec<String>) -> Self {
         Self { emails }
     }
@@ -124,6 +125,7 @@ pub struct Attachment {
 
 impl Attachment {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             content: None,
@@ -135,30 +137,35 @@ impl Attachment {
     }
 
     /// Sets [`content`](Self::content).
+    #[inline]
     pub fn with_content(mut self, content: impl Into<String>) -> Self {
         self.content = Some(content.into());
         self
     }
 
     /// Sets [`filename`](Self::filename).
+    #[inline]
     pub fn with_filename(mut self, filename: impl Into<String>) -> Self {
         self.filename = Some(filename.into());
         self
     }
 
     /// Sets [`path`](Self::path).
+    #[inline]
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
 
     /// Sets [`content_type`](Self::content_type).
+    #[inline]
     pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
         self.content_type = Some(content_type.into());
         self
     }
 
     /// Sets [`content_id`](Self::content_id).
+    #[inline]
     pub fn with_content_id(mut self, content_id: impl Into<String>) -> Self {
         self.content_id = Some(content_id.into());
         self
@@ -263,6 +270,7 @@ pub struct AutomationConnection {
 
 impl AutomationConnection {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
         Self {
             from: from.into(),
@@ -272,6 +280,7 @@ impl AutomationConnection {
     }
 
     /// Sets `type`.
+    #[inline]
     pub fn with_type(mut self, r#type: AutomationConnectionType) -> Self {
         self.r#type = Some(r#type);
         self
@@ -550,6 +559,7 @@ pub struct AutomationStep {
 
 impl AutomationStep {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(
         key: impl Into<String>,
         r#type: AutomationStepType,
@@ -1391,6 +1401,7 @@ pub struct ContactTopic {
 
 impl ContactTopic {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(id: impl Into<String>, subscription: TopicSubscription) -> Self {
         Self {
             id: id.into(),
@@ -1494,6 +1505,7 @@ pub struct CreateApiKeyRequest {
 
 impl CreateApiKeyRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1503,12 +1515,14 @@ impl CreateApiKeyRequest {
     }
 
     /// Sets [`permission`](Self::permission).
+    #[inline]
     pub fn with_permission(mut self, permission: ApiKeyPermission) -> Self {
         self.permission = Some(permission);
         self
     }
 
     /// Sets [`domain_id`](Self::domain_id).
+    #[inline]
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
         self.domain_id = Some(domain_id.into());
         self
@@ -1545,6 +1559,7 @@ pub struct CreateAutomationRequest {
 
 impl CreateAutomationRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         steps: Vec<AutomationStep>,
@@ -1559,6 +1574,7 @@ impl CreateAutomationRequest {
     }
 
     /// Sets [`status`](Self::status).
+    #[inline]
     pub fn with_status(mut self, status: AutomationStatus) -> Self {
         self.status = Some(status);
         self
@@ -1603,6 +1619,7 @@ pub struct CreateBroadcastRequest {
 
 impl CreateBroadcastRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(
         segment_id: impl Into<String>,
         from: impl Into<String>,
@@ -1624,48 +1641,56 @@ impl CreateBroadcastRequest {
     }
 
     /// Sets [`reply_to`](Self::reply_to).
+    #[inline]
     pub fn with_reply_to(mut self, reply_to: Vec<String>) -> Self {
         self.reply_to = Some(reply_to);
         self
     }
 
     /// Sets [`preview_text`](Self::preview_text).
+    #[inline]
     pub fn with_preview_text(mut self, preview_text: impl Into<String>) -> Self {
         self.preview_text = Some(preview_text.into());
         self
     }
 
     /// Sets [`html`](Self::html).
+    #[inline]
     pub fn with_html(mut self, html: impl Into<String>) -> Self {
         self.html = Some(html.into());
         self
     }
 
     /// Sets [`text`](Self::text).
+    #[inline]
     pub fn with_text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
     }
 
     /// Sets [`name`](Self::name).
+    #[inline]
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets [`topic_id`](Self::topic_id).
+    #[inline]
     pub fn with_topic_id(mut self, topic_id: impl Into<String>) -> Self {
         self.topic_id = Some(topic_id.into());
         self
     }
 
     /// Sets [`send`](Self::send).
+    #[inline]
     pub fn with_send(mut self, send: bool) -> Self {
         self.send = Some(send);
         self
     }
 
     /// Sets [`scheduled_at`](Self::scheduled_at).
+    #[inline]
     pub fn with_scheduled_at(mut self, scheduled_at: impl Into<String>) -> Self {
         self.scheduled_at = Some(scheduled_at.into());
         self
@@ -1694,6 +1719,7 @@ pub struct CreateContactImportRequest {
 
 impl CreateContactImportRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(file: crate::File) -> Self {
         Self {
             file,
@@ -1705,24 +1731,28 @@ impl CreateContactImportRequest {
     }
 
     /// Sets [`column_map`](Self::column_map).
+    #[inline]
     pub fn with_column_map(mut self, column_map: impl Into<String>) -> Self {
         self.column_map = Some(column_map.into());
         self
     }
 
     /// Sets [`on_conflict`](Self::on_conflict).
+    #[inline]
     pub fn with_on_conflict(mut self, on_conflict: ImportConflictMode) -> Self {
         self.on_conflict = Some(on_conflict);
         self
     }
 
     /// Sets [`segments`](Self::segments).
+    #[inline]
     pub fn with_segments(mut self, segments: impl Into<String>) -> Self {
         self.segments = Some(segments.into());
         self
     }
 
     /// Sets [`topics`](Self::topics).
+    #[inline]
     pub fn with_topics(mut self, topics: impl Into<String>) -> Self {
         self.topics = Some(topics.into());
         self
@@ -1744,6 +1774,7 @@ pub struct CreateContactPropertyRequest {
 
 impl CreateContactPropertyRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(key: impl Into<String>, r#type: ContactPropertyType) -> Self {
         Self {
             key: key.into(),
@@ -1753,6 +1784,7 @@ impl CreateContactPropertyRequest {
     }
 
     /// Sets [`fallback_value`](Self::fallback_value).
+    #[inline]
     pub fn with_fallback_value(mut self, fallback_value: ScalarValue) -> Self {
         self.fallback_value = Some(fallback_value);
         self
@@ -1787,6 +1819,7 @@ pub struct CreateContactRequest {
 
 impl CreateContactRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
@@ -1800,24 +1833,28 @@ impl CreateContactRequest {
     }
 
     /// Sets [`first_name`](Self::first_name).
+    #[inline]
     pub fn with_first_name(mut self, first_name: impl Into<String>) -> Self {
         self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets [`last_name`](Self::last_name).
+    #[inline]
     pub fn with_last_name(mut self, last_name: impl Into<String>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets [`unsubscribed`](Self::unsubscribed).
+    #[inline]
     pub fn with_unsubscribed(mut self, unsubscribed: bool) -> Self {
         self.unsubscribed = Some(unsubscribed);
         self
     }
 
     /// Sets [`properties`](Self::properties).
+    #[inline]
     pub fn with_properties(
         mut self,
         properties: std::collections::BTreeMap<String, ScalarValue>,
@@ -1827,12 +1864,14 @@ impl CreateContactRequest {
     }
 
     /// Sets [`segments`](Self::segments).
+    #[inline]
     pub fn with_segments(mut self, segments: Vec<String>) -> Self {
         self.segments = Some(segments);
         self
     }
 
     /// Sets [`topics`](Self::topics).
+    #[inline]
     pub fn with_topics(mut self, topics: Vec<ContactTopic>) -> Self {
         self.topics = Some(topics);
         self
@@ -1864,6 +1903,7 @@ pub struct CreateDomainClaimRequest {
 
 impl CreateDomainClaimRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1876,12 +1916,14 @@ impl CreateDomainClaimRequest {
     }
 
     /// Sets [`region`](Self::region).
+    #[inline]
     pub fn with_region(mut self, region: Region) -> Self {
         self.region = Some(region);
         self
     }
 
     /// Sets [`custom_return_path`](Self::custom_return_path).
+    #[inline]
     pub fn with_custom_return_path(
         mut self,
         custom_return_path: impl Into<String>,
@@ -1891,18 +1933,21 @@ impl CreateDomainClaimRequest {
     }
 
     /// Sets [`open_tracking`](Self::open_tracking).
+    #[inline]
     pub fn with_open_tracking(mut self, open_tracking: bool) -> Self {
         self.open_tracking = Some(open_tracking);
         self
     }
 
     /// Sets [`click_tracking`](Self::click_tracking).
+    #[inline]
     pub fn with_click_tracking(mut self, click_tracking: bool) -> Self {
         self.click_tracking = Some(click_tracking);
         self
     }
 
     /// Sets [`tracking_subdomain`](Self::tracking_subdomain).
+    #[inline]
     pub fn with_tracking_subdomain(
         mut self,
         tracking_subdomain: impl Into<String>,
@@ -1943,6 +1988,7 @@ pub struct CreateDomainRequest {
 
 impl CreateDomainRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1957,12 +2003,14 @@ impl CreateDomainRequest {
     }
 
     /// Sets [`region`](Self::region).
+    #[inline]
     pub fn with_region(mut self, region: Region) -> Self {
         self.region = Some(region);
         self
     }
 
     /// Sets [`custom_return_path`](Self::custom_return_path).
+    #[inline]
     pub fn with_custom_return_path(
         mut self,
         custom_return_path: impl Into<String>,
@@ -1972,30 +2020,35 @@ impl CreateDomainRequest {
     }
 
     /// Sets [`open_tracking`](Self::open_tracking).
+    #[inline]
     pub fn with_open_tracking(mut self, open_tracking: bool) -> Self {
         self.open_tracking = Some(open_tracking);
         self
     }
 
     /// Sets [`click_tracking`](Self::click_tracking).
+    #[inline]
     pub fn with_click_tracking(mut self, click_tracking: bool) -> Self {
         self.click_tracking = Some(click_tracking);
         self
     }
 
     /// Sets [`tls`](Self::tls).
+    #[inline]
     pub fn with_tls(mut self, tls: TlsMode) -> Self {
         self.tls = Some(tls);
         self
     }
 
     /// Sets [`capabilities`](Self::capabilities).
+    #[inline]
     pub fn with_capabilities(mut self, capabilities: DomainCapabilities) -> Self {
         self.capabilities = Some(capabilities);
         self
     }
 
     /// Sets [`tracking_subdomain`](Self::tracking_subdomain).
+    #[inline]
     pub fn with_tracking_subdomain(
         mut self,
         tracking_subdomain: impl Into<String>,
@@ -2018,6 +2071,7 @@ pub struct CreateEventRequest {
 
 impl CreateEventRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -2026,6 +2080,7 @@ impl CreateEventRequest {
     }
 
     /// Sets [`schema`](Self::schema).
+    #[inline]
     pub fn with_schema(mut self, schema: EventSchema) -> Self {
         self.schema = Some(schema);
         self
@@ -2045,6 +2100,7 @@ pub struct CreateSegmentRequest {
 
 impl CreateSegmentRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -2053,6 +2109,7 @@ impl CreateSegmentRequest {
     }
 
     /// Sets [`filter`](Self::filter).
+    #[inline]
     pub fn with_filter(
         mut self,
         filter: std::collections::BTreeMap<String, serde_json::Value>,
@@ -2072,6 +2129,7 @@ pub struct CreateSuppressionRequest {
 
 impl CreateSuppressionRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -2107,6 +2165,7 @@ pub struct CreateTemplateRequest {
 
 impl CreateTemplateRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>, html: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -2121,36 +2180,42 @@ impl CreateTemplateRequest {
     }
 
     /// Sets [`alias`](Self::alias).
+    #[inline]
     pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
         self.alias = Some(alias.into());
         self
     }
 
     /// Sets [`from`](Self::from).
+    #[inline]
     pub fn with_from(mut self, from: impl Into<String>) -> Self {
         self.from = Some(from.into());
         self
     }
 
     /// Sets [`subject`](Self::subject).
+    #[inline]
     pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
     }
 
     /// Sets [`reply_to`](Self::reply_to).
+    #[inline]
     pub fn with_reply_to(mut self, reply_to: Vec<String>) -> Self {
         self.reply_to = Some(reply_to);
         self
     }
 
     /// Sets [`text`](Self::text).
+    #[inline]
     pub fn with_text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
     }
 
     /// Sets [`variables`](Self::variables).
+    #[inline]
     pub fn with_variables(mut self, variables: Vec<TemplateVariableInput>) -> Self {
         self.variables = Some(variables);
         self
@@ -2175,6 +2240,7 @@ pub struct CreateTopicRequest {
 
 impl CreateTopicRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         default_subscription: TopicSubscription,
@@ -2188,12 +2254,14 @@ impl CreateTopicRequest {
     }
 
     /// Sets [`description`](Self::description).
+    #[inline]
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets [`visibility`](Self::visibility).
+    #[inline]
     pub fn with_visibility(mut self, visibility: TopicVisibility) -> Self {
         self.visibility = Some(visibility);
         self
@@ -2212,6 +2280,7 @@ pub struct CreateWebhookRequest {
 
 impl CreateWebhookRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(endpoint: impl Into<String>, events: Vec<WebhookEventType>) -> Self {
         Self {
             endpoint: endpoint.into(),
@@ -2358,6 +2427,7 @@ pub struct DomainCapabilities {
 
 impl DomainCapabilities {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sending: None,
@@ -2366,12 +2436,14 @@ impl DomainCapabilities {
     }
 
     /// Sets [`sending`](Self::sending).
+    #[inline]
     pub fn with_sending(mut self, sending: CapabilityState) -> Self {
         self.sending = Some(sending);
         self
     }
 
     /// Sets [`receiving`](Self::receiving).
+    #[inline]
     pub fn with_receiving(mut self, receiving: CapabilityState) -> Self {
         self.receiving = Some(receiving);
         self
@@ -4325,6 +4397,7 @@ pub struct EmailTemplateRef {
 
 impl EmailTemplateRef {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -4333,6 +4406,7 @@ impl EmailTemplateRef {
     }
 
     /// Sets [`variables`](Self::variables).
+    #[inline]
     pub fn with_variables(
         mut self,
         variables: std::collections::BTreeMap<String, ScalarValue>,
@@ -5439,17 +5513,20 @@ pub struct RemoveSuppressionsRequest {
 
 impl RemoveSuppressionsRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self { emails: None, ids: None }
     }
 
     /// Sets [`emails`](Self::emails).
+    #[inline]
     pub fn with_emails(mut self, emails: Vec<String>) -> Self {
         self.emails = Some(emails);
         self
     }
 
     /// Sets [`ids`](Self::ids).
+    #[inline]
     pub fn with_ids(mut self, ids: Vec<String>) -> Self {
         self.ids = Some(ids);
         self
@@ -5557,11 +5634,13 @@ pub struct SendBroadcastRequest {
 
 impl SendBroadcastRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self { scheduled_at: None }
     }
 
     /// Sets [`scheduled_at`](Self::scheduled_at).
+    #[inline]
     pub fn with_scheduled_at(mut self, scheduled_at: impl Into<String>) -> Self {
         self.scheduled_at = Some(scheduled_at.into());
         self
@@ -5615,6 +5694,7 @@ pub struct SendEmailRequest {
 
 impl SendEmailRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(
         from: impl Into<String>,
         to: Vec<String>,
@@ -5639,36 +5719,42 @@ impl SendEmailRequest {
     }
 
     /// Sets [`cc`](Self::cc).
+    #[inline]
     pub fn with_cc(mut self, cc: Vec<String>) -> Self {
         self.cc = Some(cc);
         self
     }
 
     /// Sets [`bcc`](Self::bcc).
+    #[inline]
     pub fn with_bcc(mut self, bcc: Vec<String>) -> Self {
         self.bcc = Some(bcc);
         self
     }
 
     /// Sets [`reply_to`](Self::reply_to).
+    #[inline]
     pub fn with_reply_to(mut self, reply_to: Vec<String>) -> Self {
         self.reply_to = Some(reply_to);
         self
     }
 
     /// Sets [`html`](Self::html).
+    #[inline]
     pub fn with_html(mut self, html: impl Into<String>) -> Self {
         self.html = Some(html.into());
         self
     }
 
     /// Sets [`text`](Self::text).
+    #[inline]
     pub fn with_text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
     }
 
     /// Sets [`headers`](Self::headers).
+    #[inline]
     pub fn with_headers(
         mut self,
         headers: std::collections::BTreeMap<String, String>,
@@ -5678,30 +5764,35 @@ impl SendEmailRequest {
     }
 
     /// Sets [`scheduled_at`](Self::scheduled_at).
+    #[inline]
     pub fn with_scheduled_at(mut self, scheduled_at: impl Into<String>) -> Self {
         self.scheduled_at = Some(scheduled_at.into());
         self
     }
 
     /// Sets [`attachments`](Self::attachments).
+    #[inline]
     pub fn with_attachments(mut self, attachments: Vec<Attachment>) -> Self {
         self.attachments = Some(attachments);
         self
     }
 
     /// Sets [`tags`](Self::tags).
+    #[inline]
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
     }
 
     /// Sets [`template`](Self::template).
+    #[inline]
     pub fn with_template(mut self, template: EmailTemplateRef) -> Self {
         self.template = Some(template);
         self
     }
 
     /// Sets [`topic_id`](Self::topic_id).
+    #[inline]
     pub fn with_topic_id(mut self, topic_id: impl Into<String>) -> Self {
         self.topic_id = Some(topic_id.into());
         self
@@ -5735,6 +5826,7 @@ pub struct SendEventRequest {
 
 impl SendEventRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(event: impl Into<String>) -> Self {
         Self {
             event: event.into(),
@@ -5745,18 +5837,21 @@ impl SendEventRequest {
     }
 
     /// Sets [`contact_id`](Self::contact_id).
+    #[inline]
     pub fn with_contact_id(mut self, contact_id: impl Into<String>) -> Self {
         self.contact_id = Some(contact_id.into());
         self
     }
 
     /// Sets [`email`](Self::email).
+    #[inline]
     pub fn with_email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// Sets [`payload`](Self::payload).
+    #[inline]
     pub fn with_payload(
         mut self,
         payload: std::collections::BTreeMap<String, serde_json::Value>,
@@ -5789,11 +5884,13 @@ pub struct ShareEmailRequest {
 
 impl ShareEmailRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self { expires_in: None }
     }
 
     /// Sets [`expires_in`](Self::expires_in).
+    #[inline]
     pub fn with_expires_in(mut self, expires_in: impl Into<String>) -> Self {
         self.expires_in = Some(expires_in.into());
         self
@@ -5921,6 +6018,7 @@ pub struct Tag {
 
 impl Tag {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -6135,6 +6233,7 @@ pub struct TemplateVariableInput {
 
 impl TemplateVariableInput {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(key: impl Into<String>, r#type: TemplateVariableType) -> Self {
         Self {
             key: key.into(),
@@ -6144,6 +6243,7 @@ impl TemplateVariableInput {
     }
 
     /// Sets [`fallback_value`](Self::fallback_value).
+    #[inline]
     pub fn with_fallback_value(mut self, fallback_value: TemplateFallbackValue) -> Self {
         self.fallback_value = Some(fallback_value);
         self
@@ -6414,6 +6514,7 @@ pub struct UpdateApiKeyRequest {
 
 impl UpdateApiKeyRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
     }
@@ -6439,6 +6540,7 @@ pub struct UpdateAutomationRequest {
 
 impl UpdateAutomationRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -6449,24 +6551,28 @@ impl UpdateAutomationRequest {
     }
 
     /// Sets [`name`](Self::name).
+    #[inline]
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets [`status`](Self::status).
+    #[inline]
     pub fn with_status(mut self, status: AutomationStatus) -> Self {
         self.status = Some(status);
         self
     }
 
     /// Sets [`steps`](Self::steps).
+    #[inline]
     pub fn with_steps(mut self, steps: Vec<AutomationStep>) -> Self {
         self.steps = Some(steps);
         self
     }
 
     /// Sets [`connections`](Self::connections).
+    #[inline]
     pub fn with_connections(mut self, connections: Vec<AutomationConnection>) -> Self {
         self.connections = Some(connections);
         self
@@ -6508,6 +6614,7 @@ pub struct UpdateBroadcastRequest {
 
 impl UpdateBroadcastRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             segment_id: None,
@@ -6523,54 +6630,63 @@ impl UpdateBroadcastRequest {
     }
 
     /// Sets [`segment_id`](Self::segment_id).
+    #[inline]
     pub fn with_segment_id(mut self, segment_id: impl Into<String>) -> Self {
         self.segment_id = Some(segment_id.into());
         self
     }
 
     /// Sets [`from`](Self::from).
+    #[inline]
     pub fn with_from(mut self, from: impl Into<String>) -> Self {
         self.from = Some(from.into());
         self
     }
 
     /// Sets [`subject`](Self::subject).
+    #[inline]
     pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
     }
 
     /// Sets [`reply_to`](Self::reply_to).
+    #[inline]
     pub fn with_reply_to(mut self, reply_to: Vec<String>) -> Self {
         self.reply_to = Some(reply_to);
         self
     }
 
     /// Sets [`preview_text`](Self::preview_text).
+    #[inline]
     pub fn with_preview_text(mut self, preview_text: impl Into<String>) -> Self {
         self.preview_text = Some(preview_text.into());
         self
     }
 
     /// Sets [`html`](Self::html).
+    #[inline]
     pub fn with_html(mut self, html: impl Into<String>) -> Self {
         self.html = Some(html.into());
         self
     }
 
     /// Sets [`text`](Self::text).
+    #[inline]
     pub fn with_text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
     }
 
     /// Sets [`name`](Self::name).
+    #[inline]
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets [`topic_id`](Self::topic_id).
+    #[inline]
     pub fn with_topic_id(mut self, topic_id: impl Into<String>) -> Self {
         self.topic_id = Some(topic_id.into());
         self
@@ -6588,11 +6704,13 @@ pub struct UpdateContactPropertyRequest {
 
 impl UpdateContactPropertyRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self { fallback_value: None }
     }
 
     /// Sets [`fallback_value`](Self::fallback_value).
+    #[inline]
     pub fn with_fallback_value(mut self, fallback_value: ScalarValue) -> Self {
         self.fallback_value = Some(fallback_value);
         self
@@ -6622,6 +6740,7 @@ pub struct UpdateContactRequest {
 
 impl UpdateContactRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             email: None,
@@ -6633,30 +6752,35 @@ impl UpdateContactRequest {
     }
 
     /// Sets [`email`](Self::email).
+    #[inline]
     pub fn with_email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// Sets [`first_name`](Self::first_name).
+    #[inline]
     pub fn with_first_name(mut self, first_name: impl Into<String>) -> Self {
         self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets [`last_name`](Self::last_name).
+    #[inline]
     pub fn with_last_name(mut self, last_name: impl Into<String>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets [`unsubscribed`](Self::unsubscribed).
+    #[inline]
     pub fn with_unsubscribed(mut self, unsubscribed: bool) -> Self {
         self.unsubscribed = Some(unsubscribed);
         self
     }
 
     /// Sets [`properties`](Self::properties).
+    #[inline]
     pub fn with_properties(
         mut self,
         properties: std::collections::BTreeMap<String, ScalarValue>,
@@ -6676,6 +6800,7 @@ pub struct UpdateContactTopicsRequest {
 
 impl UpdateContactTopicsRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(topics: Vec<ContactTopic>) -> Self {
         Self { topics }
     }
@@ -6719,6 +6844,7 @@ pub struct UpdateDomainRequest {
 
 impl UpdateDomainRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             open_tracking: None,
@@ -6730,30 +6856,35 @@ impl UpdateDomainRequest {
     }
 
     /// Sets [`open_tracking`](Self::open_tracking).
+    #[inline]
     pub fn with_open_tracking(mut self, open_tracking: bool) -> Self {
         self.open_tracking = Some(open_tracking);
         self
     }
 
     /// Sets [`click_tracking`](Self::click_tracking).
+    #[inline]
     pub fn with_click_tracking(mut self, click_tracking: bool) -> Self {
         self.click_tracking = Some(click_tracking);
         self
     }
 
     /// Sets [`tls`](Self::tls).
+    #[inline]
     pub fn with_tls(mut self, tls: TlsMode) -> Self {
         self.tls = Some(tls);
         self
     }
 
     /// Sets [`capabilities`](Self::capabilities).
+    #[inline]
     pub fn with_capabilities(mut self, capabilities: DomainCapabilities) -> Self {
         self.capabilities = Some(capabilities);
         self
     }
 
     /// Sets [`tracking_subdomain`](Self::tracking_subdomain).
+    #[inline]
     pub fn with_tracking_subdomain(
         mut self,
         tracking_subdomain: impl Into<String>,
@@ -6773,6 +6904,7 @@ pub struct UpdateEmailRequest {
 
 impl UpdateEmailRequest {
     /// Takes the required fields; every other field starts unset.
+    #[inline]
     pub fn new(scheduled_at: impl Into<String>) -> Self {
         Self {
             scheduled_at: scheduled_at.into(),
@@ -6790,11 +6922,13 @@ pub struct UpdateEventRequest {
 
 impl UpdateEventRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self { schema: None }
     }
 
     /// Sets [`schema`](Self::schema).
+    #[inline]
     pub fn with_schema(
         mut self,
         schema: std::collections::BTreeMap<String, EventFieldType>,
@@ -6836,6 +6970,7 @@ pub struct UpdateTemplateRequest {
 
 impl UpdateTemplateRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -6850,48 +6985,56 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets [`name`](Self::name).
+    #[inline]
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets [`alias`](Self::alias).
+    #[inline]
     pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
         self.alias = Some(alias.into());
         self
     }
 
     /// Sets [`from`](Self::from).
+    #[inline]
     pub fn with_from(mut self, from: impl Into<String>) -> Self {
         self.from = Some(from.into());
         self
     }
 
     /// Sets [`subject`](Self::subject).
+    #[inline]
     pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
     }
 
     /// Sets [`reply_to`](Self::reply_to).
+    #[inline]
     pub fn with_reply_to(mut self, reply_to: Vec<String>) -> Self {
         self.reply_to = Some(reply_to);
         self
     }
 
     /// Sets [`html`](Self::html).
+    #[inline]
     pub fn with_html(mut self, html: impl Into<String>) -> Self {
         self.html = Some(html.into());
         self
     }
 
     /// Sets [`text`](Self::text).
+    #[inline]
     pub fn with_text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
     }
 
     /// Sets [`variables`](Self::variables).
+    #[inline]
     pub fn with_variables(mut self, variables: Vec<TemplateVariableInput>) -> Self {
         self.variables = Some(variables);
         self
@@ -6915,6 +7058,7 @@ pub struct UpdateTopicRequest {
 
 impl UpdateTopicRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -6924,18 +7068,21 @@ impl UpdateTopicRequest {
     }
 
     /// Sets [`name`](Self::name).
+    #[inline]
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets [`description`](Self::description).
+    #[inline]
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets [`visibility`](Self::visibility).
+    #[inline]
     pub fn with_visibility(mut self, visibility: TopicVisibility) -> Self {
         self.visibility = Some(visibility);
         self
@@ -6959,6 +7106,7 @@ pub struct UpdateWebhookRequest {
 
 impl UpdateWebhookRequest {
     /// Every field starts unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             endpoint: None,
@@ -6968,18 +7116,21 @@ impl UpdateWebhookRequest {
     }
 
     /// Sets [`endpoint`](Self::endpoint).
+    #[inline]
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
     }
 
     /// Sets [`events`](Self::events).
+    #[inline]
     pub fn with_events(mut self, events: Vec<WebhookEventType>) -> Self {
         self.events = Some(events);
         self
     }
 
     /// Sets [`status`](Self::status).
+    #[inline]
     pub fn with_status(mut self, status: WebhookStatus) -> Self {
         self.status = Some(status);
         self

@@ -10,6 +10,7 @@ impl crate::Client {
     /// Register HTTPS endpoints that receive email, contact and domain events.
     ///
     /// Operations tagged `Webhooks`.
+    #[inline]
     pub fn webhooks(&self) -> Webhooks<'_> {
         Webhooks { client: self }
     }
@@ -29,6 +30,7 @@ impl<'a> Webhooks<'a> {
     /// Returns the team's webhooks, one page at a time.
     ///
     /// `GET /webhooks`
+    #[inline]
     pub fn list(&self) -> ListWebhooks<'a> {
         ListWebhooks {
             client: self.client,
@@ -46,6 +48,7 @@ impl<'a> Webhooks<'a> {
     /// `POST /webhooks`
     ///
     /// - `body`: The webhook to register.
+    #[inline]
     pub fn create(&self, body: &'a types::CreateWebhookRequest) -> CreateWebhook<'a> {
         CreateWebhook {
             client: self.client,
@@ -61,6 +64,7 @@ impl<'a> Webhooks<'a> {
     /// `GET /webhooks/{webhook_id}`
     ///
     /// - `webhook_id`: ID of a webhook.
+    #[inline]
     pub fn get(&self, webhook_id: impl Into<String>) -> GetWebhook<'a> {
         GetWebhook {
             client: self.client,
@@ -76,6 +80,7 @@ impl<'a> Webhooks<'a> {
     /// `DELETE /webhooks/{webhook_id}`
     ///
     /// - `webhook_id`: ID of a webhook.
+    #[inline]
     pub fn delete(&self, webhook_id: impl Into<String>) -> DeleteWebhook<'a> {
         DeleteWebhook {
             client: self.client,
@@ -92,6 +97,7 @@ impl<'a> Webhooks<'a> {
     ///
     /// - `webhook_id`: ID of a webhook.
     /// - `body`: The settings to change.
+    #[inline]
     pub fn update(
         &self,
         webhook_id: impl Into<String>,
@@ -119,62 +125,30 @@ pub struct ListWebhooks<'a> {
 
 impl<'a> ListWebhooks<'a> {
     /// Page size, from 1 to 100. Defaults differ per endpoint (20 for emails); some endpoints return everything when it is omitted.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Cursor: return items that come after the item with this ID (the item itself is excluded). Cannot be combined with `before`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Cursor: return items that come before the item with this ID (the item itself is excluded). Cannot be combined with `after`.
+    #[inline]
     pub fn before(mut self, value: impl Into<String>) -> Self {
         self.before = Some(value.into());
-        self
-    }
-
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: A page of webhooks.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ListWebhooksResponse>, crate::Error> {
@@ -186,6 +160,7 @@ impl<'a> ListWebhooks<'a> {
     /// The parameters set here are sent with every page; the next page is asked for with `after` set to the `id` of the last item (with `before` set here, the walk goes backward: `before` is set to the `id` of the first item). Each page goes through the client's pacing, retries and deadline; the stream ends after the last page, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn pages(self) -> crate::Pages<'a, types::ListWebhooksResponse> {
         static PAGING: crate::paginate::Paging = crate::paginate::Paging {
             items: &["data"],
@@ -205,6 +180,7 @@ impl<'a> ListWebhooks<'a> {
     /// Pages are asked for as the items are read, as [`pages`](Self::pages) does; the stream ends after the last item, or with the first error as its last item.
     ///
     /// Set the page size with `.limit(...)`: it is sent with every page (without it, the server's default applies).
+    #[inline]
     pub fn items(self) -> crate::Items<'a, types::ListWebhooksResponse, types::Webhook> {
         crate::paginate::Items::new(
             self.pages(),
@@ -213,6 +189,7 @@ impl<'a> ListWebhooks<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -232,6 +209,8 @@ impl<'a> ListWebhooks<'a> {
     }
 }
 
+crate::request::call_options!(ListWebhooks);
+
 impl<'a> std::future::IntoFuture for ListWebhooks<'a> {
     type Output = Result<crate::ApiResponse<types::ListWebhooksResponse>, crate::Error>;
 
@@ -239,6 +218,7 @@ impl<'a> std::future::IntoFuture for ListWebhooks<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -255,45 +235,10 @@ pub struct CreateWebhook<'a> {
 }
 
 impl<'a> CreateWebhook<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook was registered.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::CreateWebhookResponse>, crate::Error> {
@@ -301,6 +246,7 @@ impl<'a> CreateWebhook<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::POST,
@@ -312,6 +258,8 @@ impl<'a> CreateWebhook<'a> {
     }
 }
 
+crate::request::call_options!(CreateWebhook);
+
 impl<'a> std::future::IntoFuture for CreateWebhook<'a> {
     type Output = Result<crate::ApiResponse<types::CreateWebhookResponse>, crate::Error>;
 
@@ -319,6 +267,7 @@ impl<'a> std::future::IntoFuture for CreateWebhook<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -335,50 +284,16 @@ pub struct GetWebhook<'a> {
 }
 
 impl<'a> GetWebhook<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook.
+    #[inline]
     pub async fn send(self) -> Result<crate::ApiResponse<types::Webhook>, crate::Error> {
         self.await
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::GET,
@@ -389,6 +304,8 @@ impl<'a> GetWebhook<'a> {
     }
 }
 
+crate::request::call_options!(GetWebhook);
+
 impl<'a> std::future::IntoFuture for GetWebhook<'a> {
     type Output = Result<crate::ApiResponse<types::Webhook>, crate::Error>;
 
@@ -396,6 +313,7 @@ impl<'a> std::future::IntoFuture for GetWebhook<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -412,45 +330,10 @@ pub struct DeleteWebhook<'a> {
 }
 
 impl<'a> DeleteWebhook<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook was removed.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
@@ -458,6 +341,7 @@ impl<'a> DeleteWebhook<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::DELETE,
@@ -468,6 +352,8 @@ impl<'a> DeleteWebhook<'a> {
     }
 }
 
+crate::request::call_options!(DeleteWebhook);
+
 impl<'a> std::future::IntoFuture for DeleteWebhook<'a> {
     type Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>;
 
@@ -475,6 +361,7 @@ impl<'a> std::future::IntoFuture for DeleteWebhook<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)
@@ -492,45 +379,10 @@ pub struct UpdateWebhook<'a> {
 }
 
 impl<'a> UpdateWebhook<'a> {
-    /// Retries after the first attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-
-    /// Time allowed for each attempt, for this call only (the client's setting
-    /// otherwise).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How long this call may go on trying from its first attempt, waits for the rate
-    /// limit included, for this call only (the client's setting otherwise).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Adds a query pair the spec does not describe, sent after the operation's own.
-    pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.query.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// Adds a header the spec does not describe. A header parameter of the same name
-    /// set through its method wins, and the credentials cannot be replaced this way;
-    /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-    /// the client's, and adding one makes the call fail with `Error::Config`.
-    pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.options.headers.push((name.to_string(), value.to_string()));
-        self
-    }
-
     /// Sends the request. Awaiting the builder does the same.
     ///
     /// On success: The webhook was updated.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
@@ -538,6 +390,7 @@ impl<'a> UpdateWebhook<'a> {
     }
 
     /// The request, built from the builder without sending it.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let mut request = crate::request::Request::new(
             reqwest::Method::PATCH,
@@ -549,6 +402,8 @@ impl<'a> UpdateWebhook<'a> {
     }
 }
 
+crate::request::call_options!(UpdateWebhook);
+
 impl<'a> std::future::IntoFuture for UpdateWebhook<'a> {
     type Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>;
 
@@ -556,6 +411,7 @@ impl<'a> std::future::IntoFuture for UpdateWebhook<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         let client = self.client;
         crate::client::call(client, self.into_request(), crate::client::decode_json)

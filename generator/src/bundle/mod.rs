@@ -176,7 +176,18 @@ pub fn bundle(
         over_budget: false,
     };
     bundler.adopt_aliases();
-    let mut doc = bundler.values.first().cloned().unwrap_or(Value::Null);
+    // The walk reads the spec as it was read (`values[0]`) only to copy a part of it, which
+    // only some references ask for; most specs have none, and keep no second copy.
+    let keep_original = !bundler.queue.is_empty()
+        || bundler
+            .values
+            .first()
+            .is_some_and(|doc| !only_local_components(doc, Node::Root, 0));
+    let mut doc = match bundler.values.first_mut() {
+        Some(doc) if keep_original => doc.clone(),
+        Some(doc) => std::mem::take(doc),
+        None => Value::Null,
+    };
     bundler.walk(&mut doc, Node::Root, 0, "#", "#", 0);
     while let Some(pending) = bundler.queue.pop_front() {
         bundler.copy_component(pending);
@@ -200,6 +211,50 @@ pub fn bundle(
         }
     }
     doc
+}
+
+/// Whether every reference in `node` (of `role`, as [`Bundler::walk`] judges them) names a
+/// component of the spec itself (`#/components/schemas/Pet`): then the walk changes
+/// nothing and copies nothing. `false` for anything else, or when unsure.
+fn only_local_components(node: &Value, role: Node, depth: usize) -> bool {
+    let local = |reference: &str, role: Node| {
+        reference.strip_prefix('#').is_some_and(|fragment| {
+            role != Node::PathItem
+                && place::component_form(&files::percent_decode(fragment)).is_some()
+        })
+    };
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    if matches!(
+        role,
+        Node::Schema | Node::Other | Node::PathItem | Node::Example
+    ) {
+        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            return local(reference, role);
+        }
+    }
+    match node {
+        Value::Object(map) if role == Node::Mapping => map.values().all(|value| {
+            value.as_str().is_none_or(|text| {
+                let looks_like_reference = text.contains('#')
+                    || [".yaml", ".yml", ".json"].iter().any(|e| text.ends_with(e));
+                !looks_like_reference || local(text, Node::Schema)
+            })
+        }),
+        Value::Object(map) => map.iter().all(|(key, value)| {
+            let child = role.child(key);
+            child == Node::Data || only_local_components(value, child, depth + 1)
+        }),
+        Value::Array(items) => {
+            let child = role.item();
+            child == Node::Data
+                || items
+                    .iter()
+                    .all(|value| only_local_components(value, child, depth + 1))
+        }
+        _ => true,
+    }
 }
 
 struct Bundler<'a> {
@@ -426,5 +481,49 @@ impl Bundler<'_> {
             }
             How::Inline => self.inline(node, role, target, reference, out, depth),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local_only(json: &str) -> bool {
+        let doc: Value = serde_json::from_str(json).unwrap_or(Value::Null);
+        only_local_components(&doc, Node::Root, 0)
+    }
+
+    /// The walk is skipped over a copy of the spec only when it would change nothing.
+    #[test]
+    fn a_copy_of_the_spec_is_kept_only_for_references_that_copy() {
+        let pet = r##"{"$ref": "#/components/schemas/Pet"}"##;
+        let with = |schema: &str| {
+            format!(
+                r#"{{"paths": {{"/p": {{"get": {{"responses": {{"200": {{"description": "", "content": {{"application/json": {{"schema": {schema}}}}}}}}}}}}}}}, "components": {{"schemas": {{"Pet": {{"type": "object", "example": {{"$ref": "x.yaml"}}}}}}}}}}"#
+            )
+        };
+        assert!(local_only(&with(pet)));
+        assert!(local_only(&with(
+            r##"{"$ref": "#/components/schemas/A~1B%20C"}"##
+        )));
+        // A part of a schema becomes a component; a file is read; a path item is inlined.
+        assert!(!local_only(&with(
+            r##"{"$ref": "#/components/schemas/Pet/properties/id"}"##
+        )));
+        assert!(!local_only(&with(
+            r##"{"$ref": "common.yaml#/components/schemas/Pet"}"##
+        )));
+        assert!(!local_only(
+            r##"{"paths": {"/p": {"$ref": "#/components/pathItems/P"}}}"##
+        ));
+        // Discriminator mappings are references too; plain names are not.
+        let mapping = |to: &str| {
+            with(&format!(
+                r#"{{"oneOf": [{pet}], "discriminator": {{"propertyName": "kind", "mapping": {{"pet": "{to}"}}}}}}"#
+            ))
+        };
+        assert!(local_only(&mapping("#/components/schemas/Pet")));
+        assert!(local_only(&mapping("Pet")));
+        assert!(!local_only(&mapping("pets.yaml")));
     }
 }

@@ -43,6 +43,7 @@ pub(super) fn constructor_and_setters(name: &str, s: &Struct) -> TokenStream {
         };
         setters.push(quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #setter(mut self, #field: #arg_ty) -> Self {
                 self.#field = Some(#value);
                 self
@@ -61,6 +62,7 @@ pub(super) fn constructor_and_setters(name: &str, s: &Struct) -> TokenStream {
     quote! {
         impl #ident_name {
             #[doc = #new_doc]
+            #[inline]
             pub fn new(#(#args),*) -> Self {
                 Self {
                     #(#inits)*

@@ -62,6 +62,7 @@ fn head(resource: &Resource) -> TokenStream {
 
         impl crate::Client {
             #accessor_doc
+            #[inline]
             pub fn #accessor(&self) -> #handle<'_> {
                 #handle { client: self }
             }
@@ -196,6 +197,7 @@ fn handle_method(op: &Operation) -> TokenStream {
         #docs
         #deprecated
         #not_a_constructor
+        #[inline]
         pub fn #method(&self, #(#arguments),*) -> #builder<'a> {
             #builder { #(#fields)* }
         }
@@ -247,6 +249,7 @@ fn builder(op: &Operation) -> TokenStream {
         };
         setters.push(quote! {
             #docs
+            #[inline]
             pub fn #name(mut self, value: #argument) -> Self {
                 self.#name = Some(#value);
                 self
@@ -263,6 +266,7 @@ fn builder(op: &Operation) -> TokenStream {
         let docs = doc(body.doc.as_deref());
         setters.push(quote! {
             #docs
+            #[inline]
             pub fn body(mut self, body: #argument) -> Self {
                 self.body = Some(#value);
                 self
@@ -271,43 +275,6 @@ fn builder(op: &Operation) -> TokenStream {
     }
 
     fields.push(quote!(options: crate::request::CallOptions,));
-    setters.push(quote! {
-        /// Retries after the first attempt, for this call only (the client's setting
-        /// otherwise).
-        pub fn max_retries(mut self, retries: u32) -> Self {
-            self.options.max_retries = Some(retries);
-            self
-        }
-
-        /// Time allowed for each attempt, for this call only (the client's setting
-        /// otherwise).
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
-        }
-
-        /// How long this call may go on trying from its first attempt, waits for the rate
-        /// limit included, for this call only (the client's setting otherwise).
-        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-            self.options.deadline = Some(deadline);
-            self
-        }
-
-        /// Adds a query pair the spec does not describe, sent after the operation's own.
-        pub fn query(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-            self.options.query.push((name.to_string(), value.to_string()));
-            self
-        }
-
-        /// Adds a header the spec does not describe. A header parameter of the same name
-        /// set through its method wins, and the credentials cannot be replaced this way;
-        /// `Accept`, `Content-Type`, `Content-Length`, `Host` and `Transfer-Encoding` are
-        /// the client's, and adding one makes the call fail with `Error::Config`.
-        pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-            self.options.headers.push((name.to_string(), value.to_string()));
-            self
-        }
-    });
     let build = build_request(op);
     let decoder = decoder(op);
     let paging = op
@@ -335,6 +302,7 @@ fn builder(op: &Operation) -> TokenStream {
             #(#setters)*
 
             #send_doc
+            #[inline]
             pub async fn send(self) -> Result<crate::ApiResponse<#success>, crate::Error> {
                 self.await
             }
@@ -342,11 +310,14 @@ fn builder(op: &Operation) -> TokenStream {
             #paging
 
             /// The request, built from the builder without sending it.
+            #[inline]
             fn into_request(self) -> Result<crate::request::Request, crate::Error> {
                 #build
                 Ok(request)
             }
         }
+
+        crate::request::call_options!(#builder);
 
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<crate::ApiResponse<#success>, crate::Error>;
@@ -354,6 +325,7 @@ fn builder(op: &Operation) -> TokenStream {
                 Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
             >;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 let client = self.client;
                 crate::client::call(client, self.into_request(), #decoder)
@@ -462,6 +434,7 @@ fn paging_methods(pagination: &Pagination, page: &TokenStream) -> TokenStream {
     ]);
     quote! {
         #pages_doc
+        #[inline]
         pub fn pages(self) -> crate::Pages<'a, #page> {
             static PAGING: crate::paginate::Paging = crate::paginate::Paging {
                 items: &[#(#items_path),*],
@@ -474,6 +447,7 @@ fn paging_methods(pagination: &Pagination, page: &TokenStream) -> TokenStream {
         }
 
         #items_doc
+        #[inline]
         pub fn items(self) -> crate::Items<'a, #page, #item> {
             crate::paginate::Items::new(self.pages(), #items_of)
         }

@@ -568,6 +568,7 @@ fn responses(docs: TokenStream, name: &proc_macro2::Ident, r: &Responses) -> Tok
 
         impl #name {
             /// Decodes a successful response's body by its status.
+            #[inline]
             pub(crate) fn decode(
                 status: reqwest::StatusCode,
                 body: bytes::Bytes,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use super::callers;
 use super::measure;
 use super::report::{Table, Target};
 use super::stats::{duration, median, ratio};
@@ -19,10 +20,56 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// One generator's crate: where it is, its line count, its rebuild time.
+/// One generator's crate: its line count, its rebuild time, and the rebuild time of the
+/// crate with a program that awaits each of its operations.
 struct Built {
     lines: usize,
     rebuild: f64,
+    with_caller: Result<f64, String>,
+}
+
+/// Writes a caller of every operation (see [`callers`]) beside the crate, makes it a member
+/// of the workspace, builds it once, then `runs` rebuilds of crate and caller together.
+fn with_caller(
+    workspace: &Path,
+    dir: &Path,
+    caller: fn(&Path, &str) -> Result<String, String>,
+    runs: usize,
+    logs: &Path,
+) -> Result<f64, String> {
+    let main = caller(dir, &CRATE.replace('-', "_"))?;
+    let caller_dir = workspace.join("caller");
+    fs::create_dir_all(caller_dir.join("src"))
+        .map_err(|e| format!("`{}`: {e}", caller_dir.display()))?;
+    let write = |path: PathBuf, text: String| {
+        fs::write(&path, text).map_err(|e| format!("`{}`: {e}", path.display()))
+    };
+    write(caller_dir.join("src").join("main.rs"), main)?;
+    write(
+        caller_dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"caller\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{CRATE} = {{ path = \"../{CRATE}\" }}\n"
+        ),
+    )?;
+    write(
+        workspace.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [\"{CRATE}\", \"caller\"]\n"),
+    )?;
+    let first = measure::run(build_command(workspace), logs)?;
+    if !first.success {
+        return Err(format!("cargo build failed: {}", first.failure()));
+    }
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        touch(&dir.join("src"))?;
+        touch(&caller_dir.join("src"))?;
+        let run = measure::run(build_command(workspace), logs)?;
+        if !run.success {
+            return Err(format!("cargo build failed: {}", run.failure()));
+        }
+        times.push(run.wall.as_secs_f64());
+    }
+    Ok(median(&times).unwrap_or(0.0))
 }
 
 /// Lines of every `.rs` file under `dir`.
@@ -79,11 +126,13 @@ fn crate_of(
     who: &str,
     binary: &Path,
     make: fn(&Path, &Path, &Path, &str) -> Command,
+    caller: fn(&Path, &str) -> Result<String, String>,
     runs: usize,
 ) -> Result<Built, String> {
     let workspace = paths.bench.join("compile").join(who);
     let dir = workspace.join(CRATE);
     let _ = fs::remove_dir_all(&dir);
+    let _ = fs::remove_dir_all(workspace.join("caller"));
     let spec = paths
         .root
         .join("generator")
@@ -100,16 +149,18 @@ fn crate_of(
     let manifest = fs::read_to_string(dir.join("Cargo.toml"))
         .map_err(|e| format!("no Cargo.toml in `{}`: {e}", dir.display()))?;
     // Its own workspace, so that the repository's does not claim it.
-    let root_manifest = if manifest.contains("[workspace]") {
-        dir.clone()
-    } else {
-        fs::write(
-            workspace.join("Cargo.toml"),
-            format!("[workspace]\nresolver = \"2\"\nmembers = [\"{CRATE}\"]\n"),
-        )
-        .map_err(|e| format!("`{}`: {e}", workspace.display()))?;
-        workspace.clone()
-    };
+    if manifest.contains("[workspace]") {
+        return Err(format!(
+            "`{}` is a workspace of its own: the bench puts it in one",
+            dir.display()
+        ));
+    }
+    fs::write(
+        workspace.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [\"{CRATE}\"]\n"),
+    )
+    .map_err(|e| format!("`{}`: {e}", workspace.display()))?;
+    let root_manifest = workspace.clone();
     eprintln!("bench: building {who}'s {CRATE} and its dependencies ...");
     let logs = paths.logs(&format!("compile-{who}"));
     let first = measure::run(build_command(&root_manifest), &logs)?;
@@ -125,9 +176,11 @@ fn crate_of(
         }
         times.push(run.wall.as_secs_f64());
     }
+    eprintln!("bench: building {who}'s {CRATE} with a caller of every operation ...");
     Ok(Built {
         lines: rust_lines(&dir.join("src")),
         rebuild: median(&times).unwrap_or(0.0),
+        with_caller: with_caller(&workspace, &dir, caller, runs, &logs),
     })
 }
 
@@ -145,10 +198,17 @@ fn built(
 pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>) {
     let runs = if quick { 3 } else { 5 };
     let ours = built(&tools.ours, |b| {
-        crate_of(paths, "ours", b, ours_command, runs)
+        crate_of(paths, "ours", b, ours_command, callers::ours, runs)
     });
     let peer = built(&tools.progenitor, |b| {
-        crate_of(paths, "progenitor", b, progenitor_command, runs)
+        crate_of(
+            paths,
+            "progenitor",
+            b,
+            progenitor_command,
+            callers::progenitor,
+            runs,
+        )
     });
     let mut table = Table::new(
         "Compile time of generated output",
@@ -166,6 +226,24 @@ pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
         cell(&ours, &|b| time(b.rebuild)),
         cell(&peer, &|b| time(b.rebuild)),
         ratio(rebuild(&ours), rebuild(&peer)),
+    ]);
+    let with_caller = |b: &Result<Built, String>| {
+        b.as_ref()
+            .ok()
+            .and_then(|b| b.with_caller.as_ref().ok().copied())
+    };
+    let caller_cell = |b: &Result<Built, String>| match b {
+        Ok(b) => match &b.with_caller {
+            Ok(s) => time(*s),
+            Err(error) => format!("failed: {error}"),
+        },
+        Err(error) => format!("failed: {error}"),
+    };
+    table.row(vec![
+        "nexus's crate and a program awaiting every one of its operations".into(),
+        caller_cell(&ours),
+        caller_cell(&peer),
+        ratio(with_caller(&ours), with_caller(&peer)),
     ]);
     table.row(vec![
         "lines of Rust in nexus's crate".into(),
@@ -194,7 +272,10 @@ pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
         "Median of {runs} rebuild(s) after touching the crate's sources, with \
          `CARGO_INCREMENTAL=0` (else a rebuild mostly reads the incremental cache); each crate is alone in \
          a workspace of its own under `target/bench/compile/`. Here a ratio below 1 means ours \
-         is faster or shorter. The cold build compiles every dependency too (`cargo build -p \
+         is faster or shorter. Our crates compile an operation's code where it is called \
+         (`#[inline]`): the second row adds a program that awaits each operation once (its \
+         calls read from each crate, `callers.rs`), the most a user of the whole API pays. \
+         The cold build compiles every dependency too (`cargo build -p \
          resend-client` into `target/bench/cold-target`, emptied first)."
     ));
     (table, vec![target])

@@ -2,10 +2,12 @@
 //! client against their peers, each in the same run, and writes `target/bench/report.md`
 //! (also printed). One job per file: [`tools`] builds and installs what is run,
 //! [`measure`] runs a process and takes its time and peak memory, [`generation`] and
-//! [`synthetic`] the generation benches, [`compile`] the compile times of generated crates,
+//! [`synthetic`] the generation benches, [`compile`] the compile times of generated crates
+//! (with [`callers`], programs that call every operation),
 //! [`runtime`] the client benches (run by `xtask/bench-harness`), [`report`] the tables,
 //! [`stats`] medians and number formats.
 
+mod callers;
 mod compile;
 mod generation;
 mod measure;
