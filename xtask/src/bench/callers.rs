@@ -33,8 +33,8 @@ fn program(krate: &str, calls: &[String]) -> String {
 }
 
 /// Ours: `client.<resource>().<method>(<arguments>).await` for every operation of the
-/// crate's API record. A `String` argument is taken as `impl Into<String>`, so it gets a
-/// `String`; any other, `any()`.
+/// crate's API record. `String` and `Bytes` arguments are taken as `impl Into<...>`, so they
+/// get a value of a type that converts; any other, `any()`.
 pub fn ours(crate_dir: &Path, krate: &str) -> Result<String, String> {
     let path = crate_dir.join("api-surface.json");
     let text = fs::read_to_string(&path).map_err(|e| format!("`{}`: {e}", path.display()))?;
@@ -59,10 +59,10 @@ pub fn ours(crate_dir: &Path, krate: &str) -> Result<String, String> {
                             .as_str()
                             .and_then(|a| a.split_once(": "))
                             .map_or("", |(_, ty)| ty);
-                        if ty == "String" {
-                            "String::new()"
-                        } else {
-                            "any()"
+                        match ty {
+                            "String" => "String::new()",
+                            "Bytes" => "Vec::<u8>::new()",
+                            _ => "any()",
                         }
                     })
                     .collect()
@@ -77,7 +77,8 @@ pub fn ours(crate_dir: &Path, krate: &str) -> Result<String, String> {
 }
 
 /// Progenitor's: `client.<operation>(<arguments>).await` for every `async fn` of `impl Client`
-/// in its `src/lib.rs`.
+/// in its `src/lib.rs`. An argument whose type is a type parameter of the method (a body
+/// `B: Into<reqwest::Body>`) gets bytes.
 pub fn progenitor(crate_dir: &Path, krate: &str) -> Result<String, String> {
     let path = crate_dir.join("src").join("lib.rs");
     let text = fs::read_to_string(&path).map_err(|e| format!("`{}`: {e}", path.display()))?;
@@ -101,12 +102,25 @@ pub fn progenitor(crate_dir: &Path, krate: &str) -> Result<String, String> {
             if !public || function.sig.asyncness.is_none() {
                 continue;
             }
+            let generic = |ty: &syn::Type| {
+                let syn::Type::Path(path) = ty else {
+                    return false;
+                };
+                function
+                    .sig
+                    .generics
+                    .type_params()
+                    .any(|p| path.path.is_ident(&p.ident))
+            };
             let arguments = function
                 .sig
                 .inputs
                 .iter()
-                .filter(|input| matches!(input, syn::FnArg::Typed(_)))
-                .map(|_| "any()")
+                .filter_map(|input| match input {
+                    syn::FnArg::Typed(typed) if generic(&typed.ty) => Some("Vec::<u8>::new()"),
+                    syn::FnArg::Typed(_) => Some("any()"),
+                    syn::FnArg::Receiver(_) => None,
+                })
                 .collect::<Vec<_>>();
             calls.push(format!(
                 "client.{}({}).await",

@@ -36,6 +36,25 @@ impl TypeSpace {
         }
     }
 
+    /// A string enum of the values of a union's members (each one value, see
+    /// `Plan::ValueUnion`), each value described by its member.
+    pub(super) fn documented_enumeration(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        values: Vec<(String, Option<String>)>,
+        schema: &Schema,
+        pointer: &str,
+    ) -> Enum {
+        let (wires, docs): (Vec<String>, Vec<Option<String>>) = values.into_iter().unzip();
+        let mut this = self.enumeration(ctx, &wires, schema, pointer);
+        for (variant, doc) in this.variants.iter_mut().zip(docs) {
+            if doc.is_some() {
+                variant.doc = doc;
+            }
+        }
+        this
+    }
+
     pub(super) fn int_enumeration(
         &mut self,
         ctx: &mut Ctx<'_>,

@@ -24,6 +24,10 @@ pub(super) enum Plan<'s> {
     Merge,
     /// `oneOf`/`anyOf` with several members other than `null`: (index, member, pointer).
     Union(Vec<(usize, SchemaRef<'s>, String)>),
+    /// `oneOf`/`anyOf` whose members are each one string value (`{enum: [running],
+    /// description}`), all different: a string enum, each value with its member's
+    /// description.
+    ValueUnion(Vec<(String, Option<String>)>),
     /// Scalars, lists, maps, free-form JSON: no name needed.
     Shape,
 }
@@ -100,7 +104,10 @@ impl TypeSpace {
             } else if typed {
                 return match real.as_slice() {
                     [(_, only, at)] => Plan::Single(*only, at.clone()),
-                    _ => Plan::Union(real),
+                    _ => match documented_values(&real) {
+                        Some(values) => Plan::ValueUnion(values),
+                        None => Plan::Union(real),
+                    },
                 };
             }
             // Members that only constrain (`required: [a]`): the schema is what stands beside them.
@@ -155,6 +162,33 @@ pub(super) fn plain(value: &Value) -> String {
     }
 }
 
+/// The members of a union when each is an inline string schema of one value, all values
+/// different: each value with the member's description (or title).
+fn documented_values(
+    members: &[(usize, SchemaRef<'_>, String)],
+) -> Option<Vec<(String, Option<String>)>> {
+    let mut values: Vec<(String, Option<String>)> = Vec::new();
+    for (_, member, _) in members {
+        let SchemaRef::Item(schema) = member else {
+            return None;
+        };
+        let view = View::of(schema);
+        if !matches!(view.kind, Kind::String | Kind::Untyped) || schema.schema_data.nullable {
+            return None;
+        }
+        let values_here = view.values();
+        let [only] = values_here.as_slice() else {
+            return None;
+        };
+        let value = only.as_str()?;
+        if values.iter().any(|(seen, _)| seen == value) {
+            return None;
+        }
+        values.push((value.to_string(), super::doc_of(schema)));
+    }
+    Some(values)
+}
+
 #[cfg(test)]
 mod tests {
     use openapiv3::{ReferenceOr, Schema};
@@ -189,6 +223,7 @@ mod tests {
                 Plan::Struct => "struct",
                 Plan::Merge => "merge",
                 Plan::Union(_) => "union",
+                Plan::ValueUnion(_) => "value union",
                 Plan::Shape => "shape",
             }
         })
@@ -201,6 +236,23 @@ mod tests {
             "struct"
         );
         assert_eq!(plan_of("{type: string, enum: [a, b]}").0, "string enum");
+        // Each member one string value: the values, each described by its member.
+        assert_eq!(
+            plan_of("{oneOf: [{type: string, enum: [a], description: A}, {enum: [b]}]}").0,
+            "value union"
+        );
+        assert_eq!(
+            plan_of("{oneOf: [{type: string, enum: [a]}, {type: string, enum: [a]}]}").0,
+            "union"
+        );
+        assert_eq!(
+            plan_of("{oneOf: [{type: string, enum: [a]}, {type: string, enum: [b, c]}]}").0,
+            "union"
+        );
+        assert_eq!(
+            plan_of("{oneOf: [{type: string, enum: [a]}, {type: string}]}").0,
+            "union"
+        );
         assert_eq!(plan_of("{type: integer, enum: [1, 2]}").0, "int enum");
         // Numbers written bare under `type: string` are strings on the wire.
         assert_eq!(plan_of("{type: string, enum: [1, 2]}").0, "string enum");

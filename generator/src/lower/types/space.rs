@@ -290,6 +290,9 @@ impl TypeSpace {
             Plan::Union(members) => {
                 TypeKind::OneOf(self.union(ctx, name, schema, members, pointer))
             }
+            Plan::ValueUnion(values) => {
+                TypeKind::Enum(self.documented_enumeration(ctx, values, schema, pointer))
+            }
             Plan::Shape => TypeKind::Alias(self.shape(ctx, name, schema, pointer)),
         };
         TypeDef {

@@ -1,7 +1,8 @@
 //! `oneOf`/`anyOf` with several alternatives: an enum with one variant per alternative,
-//! tagged when a discriminator names every alternative, else tried in turn.
+//! tagged when a discriminator names every alternative (or, without one, a required property
+//! of one value of its own in each alternative tells them apart), else tried in turn.
 
-use openapiv3::Schema;
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::context::Ctx;
 use crate::model::{OneOf, OneOfVariant, TypeRef};
@@ -9,7 +10,7 @@ use crate::naming::{self, Scope};
 use crate::pointer::{self, child};
 
 use super::enums::ENUM_RESERVED;
-use super::{SchemaRef, TypeSpace, doc_of};
+use super::{SchemaRef, TypeSpace, doc_of, resolve};
 
 impl TypeSpace {
     /// `oneOf`/`anyOf` with several members: an enum with one variant per member.
@@ -65,6 +66,13 @@ impl TypeSpace {
                 ),
             }
         }
+        let mut tag = discriminator.map(|d| d.property_name.clone());
+        if discriminator.is_none() {
+            if let Some((property, values)) = inferred_tag(ctx.spec, &members) {
+                tag = Some(property);
+                tags = Some(values.into_iter().map(|value| vec![value]).collect());
+            }
+        }
         let mut scope = Scope::with_reserved(if tags.is_some() { ENUM_RESERVED } else { &[] });
         let mut variants = Vec::new();
         for (position, (index, member, at)) in members.iter().enumerate() {
@@ -72,9 +80,17 @@ impl TypeSpace {
                 SchemaRef::Item(schema) => schema.schema_data.title.as_deref(),
                 SchemaRef::Ref(_) => None,
             };
-            let suffix = match title {
-                Some(title) => naming::type_name(title),
-                None => format!("Variant{}", index + 1),
+            // An alternative without a title is named by its tag value when it has one.
+            let tag_value = tags
+                .as_ref()
+                .and_then(|t| t.get(position))
+                .and_then(|values| values.first())
+                .map(|value| naming::type_name(value))
+                .filter(|name| name.starts_with(|c: char| c.is_ascii_alphabetic()));
+            let suffix = match (title, tag_value) {
+                (Some(title), _) => naming::type_name(title),
+                (None, Some(name)) => name,
+                (None, None) => format!("Variant{}", index + 1),
             };
             let ty = self.lower_ref(ctx, *member, &format!("{name}{suffix}"), at);
             let variant = match (&ty, member) {
@@ -117,9 +133,65 @@ impl TypeSpace {
             });
         }
         OneOf {
-            tag: tags.and(discriminator.map(|d| d.property_name.clone())),
+            tag: tags.and(tag),
             variants,
         }
+    }
+}
+
+/// A property that tells the alternatives apart where the spec gives no `discriminator`:
+/// required in every alternative (each an object), and each time a string of one value
+/// (`enum: [blank]`, a 3.1 `const`) that no other alternative has. The first such property
+/// of the first alternative, with each alternative's value. Tried in turn, alternatives
+/// that differ only there would all be read as the first one whose value is open.
+fn inferred_tag(
+    spec: &OpenAPI,
+    members: &[(usize, SchemaRef<'_>, String)],
+) -> Option<(String, Vec<String>)> {
+    let schemas: Vec<&Schema> = members
+        .iter()
+        .map(|(_, member, _)| match member {
+            SchemaRef::Ref(reference) => resolve(spec, reference).map(|(schema, _, _)| schema),
+            SchemaRef::Item(schema) => Some(*schema),
+        })
+        .collect::<Option<_>>()?;
+    let SchemaKind::Type(Type::Object(first)) = &schemas.first()?.schema_kind else {
+        return None;
+    };
+    if schemas.len() < 2 {
+        return None;
+    }
+    'properties: for property in first.properties.keys() {
+        let mut values: Vec<String> = Vec::new();
+        for schema in &schemas {
+            match single_value(spec, schema, property) {
+                Some(value) if !values.contains(&value) => values.push(value),
+                _ => continue 'properties,
+            }
+        }
+        return Some((property.clone(), values));
+    }
+    None
+}
+
+/// The one string value `property` of an object schema may have, when it is required.
+fn single_value(spec: &OpenAPI, schema: &Schema, property: &str) -> Option<String> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    if !object.required.iter().any(|name| name == property) {
+        return None;
+    }
+    let schema = match object.properties.get(property)? {
+        ReferenceOr::Item(schema) => schema.as_ref(),
+        ReferenceOr::Reference { reference } => resolve(spec, reference)?.0,
+    };
+    let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+        return None;
+    };
+    match string.enumeration.as_slice() {
+        [Some(value)] if !schema.schema_data.nullable => Some(value.clone()),
+        _ => None,
     }
 }
 
@@ -176,6 +248,50 @@ mod tests {
                 ("Dog", vec!["Dog".to_string()])
             ]
         );
+    }
+
+    /// Without a discriminator, a required property of one value of its own in each
+    /// alternative tags them (tried in turn, an open enum would take every value first).
+    #[test]
+    fn a_property_of_one_value_per_alternative_tags_them() {
+        let source = |second: &str| {
+            format!(
+                "  schemas:\n    Image: {{type: object, required: [type, id], properties: {{type: {{type: string, enum: [image]}}, id: {{type: string}}}}}}\n    Source:\n      oneOf:\n        - {{type: object, required: [type, size], properties: {{type: {{type: string, enum: [blank]}}, size: {{type: integer}}}}}}\n        - {second}\n        - {{$ref: '#/components/schemas/Image'}}\n"
+            )
+        };
+        let (found, messages) = union(
+            &source(
+                "{type: object, required: [type, id], properties: {id: {type: string}, type: {type: string, enum: [global_image]}}}",
+            ),
+            "Source",
+        );
+        assert!(messages.is_empty(), "{messages:?}");
+        let source_union = found.expect("Source is a union");
+        assert_eq!(source_union.tag.as_deref(), Some("type"));
+        let tags: Vec<(&str, Vec<String>)> = source_union
+            .variants
+            .iter()
+            .map(|v| (v.name.as_str(), v.tags.clone()))
+            .collect();
+        // Inline alternatives are named by their value.
+        assert_eq!(
+            tags,
+            [
+                ("Blank", vec!["blank".to_string()]),
+                ("GlobalImage", vec!["global_image".to_string()]),
+                ("Image", vec!["image".to_string()])
+            ]
+        );
+        // Not when a value repeats, is optional, or is open.
+        for second in [
+            "{type: object, required: [type], properties: {type: {type: string, enum: [blank]}}}",
+            "{type: object, properties: {type: {type: string, enum: [other]}}}",
+            "{type: object, required: [type], properties: {type: {type: string, enum: [a, b]}}}",
+            "{type: object, required: [type], properties: {type: {type: string}}}",
+        ] {
+            let (other, _) = union(&source(second), "Source");
+            assert_eq!(other.map(|u| u.tag), Some(None), "{second}");
+        }
     }
 
     #[test]
