@@ -126,19 +126,8 @@ pub fn parse(
     }
 
     // Read from the tree in place: a clone of it to consume took as long as the reading.
-    let spec: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|failure| {
-        let mut pointer = String::from("#");
-        for segment in failure.path().iter() {
-            let token = match segment {
-                serde_path_to_error::Segment::Seq { index } => index.to_string(),
-                serde_path_to_error::Segment::Map { key } => key.clone(),
-                serde_path_to_error::Segment::Enum { variant } => variant.clone(),
-                serde_path_to_error::Segment::Unknown => continue,
-            };
-            pointer.push('/');
-            pointer.push_str(&pointer::escape(&token));
-        }
-        let pointer = crate::shape::refine(&raw, &pointer, &failure.inner().to_string());
+    let spec = read_model(&mut raw).map_err(|failure| {
+        let pointer = crate::shape::refine(&raw, &failure.pointer, &failure.message);
         let what = match version {
             Version::V30 => "OpenAPI 3.0",
             Version::V31 => "OpenAPI 3.1",
@@ -146,10 +135,7 @@ pub fn parse(
         let mut all = error(
             &sources,
             &pointer,
-            format!(
-                "not a valid {what} document: {}",
-                shape_error(failure.inner())
-            ),
+            format!("not a valid {what} document: {}", failure.shape),
         );
         all.extend(diagnostics.iter().cloned());
         all
@@ -160,6 +146,126 @@ pub fn parse(
         sources,
         warnings: diagnostics,
     })
+}
+
+/// Why the tree is not an OpenAPI document: where (a pointer), serde's message, and what
+/// to tell the user ([`shape_error`]).
+struct ReadFailure {
+    pointer: String,
+    message: String,
+    shape: String,
+}
+
+impl ReadFailure {
+    /// A failure of reading the tree at `prefix` (`#`, or the pointer of the part read).
+    fn of(prefix: &str, failure: &serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let mut pointer = prefix.to_string();
+        for segment in failure.path().iter() {
+            let token = match segment {
+                serde_path_to_error::Segment::Seq { index } => index.to_string(),
+                serde_path_to_error::Segment::Map { key } => key.clone(),
+                serde_path_to_error::Segment::Enum { variant } => variant.clone(),
+                serde_path_to_error::Segment::Unknown => continue,
+            };
+            pointer.push('/');
+            pointer.push_str(&pointer::escape(&token));
+        }
+        ReadFailure {
+            pointer,
+            message: failure.inner().to_string(),
+            shape: shape_error(failure.inner()),
+        }
+    }
+}
+
+/// The schemas of the components, read on their own.
+type Schemas = indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::Schema>>;
+
+/// The typed model of the tree. The component schemas (in a large spec, about half of it)
+/// are read on a second thread while this one reads the rest; the tree is left as it was.
+/// When both halves fail, the failure reported is the one serde meets first reading the whole
+/// document in order.
+fn read_model(raw: &mut Value) -> Result<OpenAPI, ReadFailure> {
+    let components = raw.get_mut("components").and_then(Value::as_object_mut);
+    let taken = components.and_then(|components| {
+        let index = components.keys().position(|key| key == "schemas")?;
+        let many = components
+            .get("schemas")
+            .and_then(Value::as_object)
+            .is_some_and(|schemas| schemas.len() > 1);
+        many.then(|| {
+            components
+                .shift_remove("schemas")
+                .map(|schemas| (index, schemas))
+        })
+        .flatten()
+    });
+    let Some((index, schemas)) = taken else {
+        return serde_path_to_error::deserialize(&*raw).map_err(|f| ReadFailure::of("#", &f));
+    };
+    let read_schemas = || {
+        serde_path_to_error::deserialize::<_, Schemas>(&schemas)
+            .map_err(|f| ReadFailure::of("#/components/schemas", &f))
+    };
+    let (rest, read) = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .name("generator-read".to_string())
+            .stack_size(crate::STACK_SIZE)
+            .spawn_scoped(scope, read_schemas);
+        let rest = serde_path_to_error::deserialize::<_, OpenAPI>(&*raw)
+            .map_err(|f| ReadFailure::of("#", &f));
+        let read = match helper {
+            Ok(handle) => handle.join().unwrap_or_else(|_| read_schemas()),
+            Err(_) => read_schemas(),
+        };
+        (rest, read)
+    });
+    // The tree goes back as it was: the rest of the generator reads it too.
+    if let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) {
+        components.shift_insert(index, "schemas".to_string(), schemas);
+    }
+    match (rest, read) {
+        (Ok(mut spec), Ok(read)) => {
+            if let Some(components) = spec.components.as_mut() {
+                components.schemas = read;
+            }
+            Ok(spec)
+        }
+        (Err(failure), Ok(_)) | (Ok(_), Err(failure)) => Err(failure),
+        // Serde reads the document's keys in order: the first of the two to fail.
+        (Err(rest), Err(read)) if order(raw, &read.pointer) < order(raw, &rest.pointer) => {
+            Err(read)
+        }
+        (Err(rest), Err(_)) => Err(rest),
+    }
+}
+
+/// Where the node at `pointer` comes in a reading of the tree in order: its key's or item's
+/// position at each level (a missing step counts as last).
+fn order(raw: &Value, pointer: &str) -> Vec<usize> {
+    let mut node = Some(raw);
+    let mut positions = Vec::new();
+    for token in pointer::tokens(pointer) {
+        let step = match node {
+            Some(Value::Object(map)) => map
+                .keys()
+                .position(|key| *key == token)
+                .map(|i| (i, map.get(&token))),
+            Some(Value::Array(items)) => token.parse::<usize>().ok().map(|i| (i, items.get(i))),
+            _ => None,
+        };
+        match step {
+            Some((position, next)) => {
+                positions.push(position);
+                node = next;
+            }
+            None => {
+                positions.push(usize::MAX);
+                node = None;
+            }
+        }
+    }
+    positions
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -183,5 +289,71 @@ fn shape_error(error: &serde_json::Error) -> String {
             .to_string()
     } else {
         message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or(Value::Null)
+    }
+
+    const SCHEMAS: &str = r#"{"A": {"type": "object", "properties": {"b": {"type": "string"}}}, "C": {"type": "integer"}}"#;
+
+    /// The schemas read on their own give the model read in one go, and the tree is left
+    /// as it was (key order included).
+    #[test]
+    fn the_schemas_read_apart_give_the_same_model() {
+        let text = format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"responses": {{}}, "schemas": {SCHEMAS}, "parameters": {{}}}}}}"#
+        );
+        let mut raw = tree(&text);
+        let whole: Option<OpenAPI> = serde_json::from_value(raw.clone()).ok();
+        let split = read_model(&mut raw).ok();
+        assert!(whole.is_some());
+        assert_eq!(split, whole);
+        assert_eq!(
+            serde_json::to_string(&raw).ok(),
+            serde_json::to_string(&tree(&text)).ok()
+        );
+    }
+
+    /// When the schemas and something else are both wrong, the one a reading in order meets
+    /// first is reported, as a reading in one go would.
+    #[test]
+    fn of_two_failures_the_first_in_the_document_is_reported() {
+        let bad_schemas = r#"{"A": {"type": "object", "properties": 3}, "C": {"type": "integer"}}"#;
+        let bad_info = r#"{"title": 5, "version": "1"}"#;
+        // The pointer reported, and the one a reading in one go gives.
+        let pointer = |text: String| {
+            let mut raw = tree(&text);
+            let whole = serde_path_to_error::deserialize::<_, OpenAPI>(&raw)
+                .err()
+                .map(|failure| ReadFailure::of("#", &failure).pointer);
+            let split = read_model(&mut raw).err().map(|failure| failure.pointer);
+            assert_eq!(split, whole);
+            split
+        };
+        let info_first = format!(
+            r#"{{"openapi": "3.0.3", "info": {bad_info}, "paths": {{}}, "components": {{"schemas": {bad_schemas}}}}}"#
+        );
+        assert_eq!(pointer(info_first).as_deref(), Some("#/info/title"));
+        let schemas_first = format!(
+            r#"{{"openapi": "3.0.3", "components": {{"schemas": {bad_schemas}}}, "paths": {{}}, "info": {bad_info}}}"#
+        );
+        assert_eq!(
+            pointer(schemas_first).as_deref(),
+            Some("#/components/schemas/A")
+        );
+        // Inside `components` too: `responses` before `schemas`.
+        let responses_first = format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"responses": 7, "schemas": {bad_schemas}}}}}"#
+        );
+        assert_eq!(
+            pointer(responses_first).as_deref(),
+            Some("#/components/responses")
+        );
     }
 }

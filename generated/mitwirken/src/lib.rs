@@ -33,6 +33,7 @@
 )]
 
 mod client;
+mod enums;
 mod error;
 mod pacer;
 

@@ -40,6 +40,7 @@
 )]
 
 mod client;
+mod enums;
 mod error;
 mod pacer;
 

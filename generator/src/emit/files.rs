@@ -81,6 +81,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
         )]
 
         mod client;
+        mod enums;
         mod error;
         mod pacer;
         pub mod paginate;
