@@ -17,7 +17,7 @@ const MAX_DEPTH: usize = 100;
 /// The tree and positions of a JSON document, or `None` if it is not plain JSON (see the
 /// module documentation).
 pub fn parse(text: &str) -> Option<(Value, SourceMap)> {
-    if !text.starts_with(['{', ' ', '\n']) || text.chars().any(special) {
+    if !text.starts_with(['{', ' ', '\n']) || has_special(text) {
         return None;
     }
     let mut reader = Reader {
@@ -39,6 +39,19 @@ pub fn parse(text: &str) -> Option<(Value, SourceMap)> {
     let value = reader.mapping(root)?;
     reader.skip_space();
     (reader.pos == reader.bytes.len()).then_some((value, reader.map))
+}
+
+/// Whether `text` has a [`special`] character. Every special character is a byte of its own
+/// or starts with one of three lead bytes, so only the characters at those bytes are decoded.
+fn has_special(text: &str) -> bool {
+    text.bytes().enumerate().any(|(index, byte)| match byte {
+        b'\r' | b'\t' | 0x7f => true,
+        0xc2 | 0xe2 | 0xef => text
+            .get(index..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(special),
+        _ => false,
+    })
 }
 
 /// Characters the YAML reader may treat otherwise than JSON does (breaks, tabs, byte-order
@@ -180,13 +193,17 @@ impl Reader<'_> {
         self.step();
         let mut out = String::new();
         loop {
+            // The run up to the next quote, escape or control byte, in one step: its bytes
+            // that do not continue a UTF-8 character are its columns.
             let start = self.pos;
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.step();
-            }
+            let rest = self.bytes.get(start..)?;
+            let run = rest
+                .iter()
+                .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+                .unwrap_or(rest.len());
+            let chunk = rest.get(..run)?;
+            self.column += chunk.iter().filter(|&&byte| byte & 0xc0 != 0x80).count();
+            self.pos += run;
             out.push_str(self.text.get(start..self.pos)?);
             match self.peek()? {
                 b'"' => {
@@ -317,8 +334,16 @@ mod tests {
             "{\"a\": 1} # note",
             "{\"a\": 1}\n---\n{}",
             "[1, 2]",
+            "{\"a\": \"x\u{2028}y\"}",
+            "{\"a\": \"x\u{85}y\"}",
+            "{\"a\": \"\u{feff}\"}",
+            "{\"a\": \"\u{7f}\"}",
         ] {
             assert!(parse(text).is_none(), "{text}");
+        }
+        // Other characters with the same lead bytes are plain JSON.
+        for text in ["{\"a\": \"\u{a9} \u{2014} \u{20ac} \u{ff21}\"}"] {
+            assert!(parse(text).is_some(), "{text}");
         }
         let deep = format!(
             "{{\"a\": {}{}}}",
