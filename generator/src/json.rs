@@ -342,9 +342,7 @@ mod tests {
             assert!(parse(text).is_none(), "{text}");
         }
         // Other characters with the same lead bytes are plain JSON.
-        for text in ["{\"a\": \"\u{a9} \u{2014} \u{20ac} \u{ff21}\"}"] {
-            assert!(parse(text).is_some(), "{text}");
-        }
+        assert!(parse("{\"a\": \"\u{a9} \u{2014} \u{20ac} \u{ff21}\"}").is_some());
         let deep = format!(
             "{{\"a\": {}{}}}",
             "[".repeat(MAX_DEPTH),
