@@ -8,6 +8,9 @@
 //!   exercised by `tests/generic_e2e/no_auth.rs`.
 //! - `tests/fixtures/pagination.yaml`: lists paginated by a next-page token (declared, and
 //!   Dropshot's mark) and by the `Link` header; exercised by `tests/generic_e2e/pagination.rs`.
+//! - `tests/fixtures/one_of_values.yaml`: unions told apart by values (tagged by a property of
+//!   one value per alternative; alternatives that are one string each); decoded and written
+//!   back by `tests/generic_e2e/one_of_values.rs`, no server.
 //!
 //! The crates are generated into a throw-away workspace under
 //! `<workspace>/target/generic-e2e/`, each with its test file (and the recording server of
@@ -59,6 +62,15 @@ fn clients_of_specs_unlike_the_real_ones_work_against_a_local_server() {
                 member: "fixture-pagination",
                 files: &[("tests/pagination.rs", "tests/generic_e2e/pagination.rs")],
                 passed: &[("tests/pagination.rs", 4)],
+            },
+            EndToEndCrate {
+                spec: "tests/fixtures/one_of_values.yaml",
+                member: "fixture-one-of-values",
+                files: &[(
+                    "tests/one_of_values.rs",
+                    "tests/generic_e2e/one_of_values.rs",
+                )],
+                passed: &[("tests/one_of_values.rs", 5)],
             },
         ],
     );
