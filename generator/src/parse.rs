@@ -233,19 +233,18 @@ fn read_model(raw: &mut Value) -> Result<OpenAPI, ReadFailure> {
         }
         (Err(failure), Ok(_)) | (Ok(_), Err(failure)) => Err(failure),
         // Serde reads the document's keys in order: the first of the two to fail.
-        (Err(rest), Err(read)) if order(raw, &read.pointer) < order(raw, &rest.pointer) => {
-            Err(read)
-        }
+        (Err(rest), Err(read)) if order(raw, &read) < order(raw, &rest) => Err(read),
         (Err(rest), Err(_)) => Err(rest),
     }
 }
 
-/// Where the node at `pointer` comes in a reading of the tree in order: its key's or item's
-/// position at each level (a missing step counts as last).
-fn order(raw: &Value, pointer: &str) -> Vec<usize> {
+/// When a reading of the tree in order meets `failure`: the position of its node's key or item
+/// at each level (a missing step counts as last). A missing field is found after the whole
+/// object that lacks it is read, so after everything in it.
+fn order(raw: &Value, failure: &ReadFailure) -> Vec<usize> {
     let mut node = Some(raw);
     let mut positions = Vec::new();
-    for token in pointer::tokens(pointer) {
+    for token in pointer::tokens(&failure.pointer) {
         let step = match node {
             Some(Value::Object(map)) => map
                 .keys()
@@ -264,6 +263,9 @@ fn order(raw: &Value, pointer: &str) -> Vec<usize> {
                 node = None;
             }
         }
+    }
+    if failure.message.starts_with("missing field") {
+        positions.push(usize::MAX);
     }
     positions
 }
@@ -345,6 +347,14 @@ mod tests {
         );
         assert_eq!(
             pointer(schemas_first).as_deref(),
+            Some("#/components/schemas/A")
+        );
+        // A missing field is met after the object that lacks it has been read whole.
+        let info_missing = format!(
+            r#"{{"openapi": "3.0.3", "paths": {{}}, "components": {{"schemas": {bad_schemas}}}}}"#
+        );
+        assert_eq!(
+            pointer(info_missing).as_deref(),
             Some("#/components/schemas/A")
         );
         // Inside `components` too: `responses` before `schemas`.

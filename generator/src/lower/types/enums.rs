@@ -14,6 +14,15 @@ use crate::pointer::child;
 
 use super::TypeSpace;
 
+/// A value of a union whose members are each one string value (`Plan::ValueUnion`): the
+/// value, its member's description, and where the value is written.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct DocumentedValue {
+    pub value: String,
+    pub doc: Option<String>,
+    pub at: String,
+}
+
 /// Names of the variant and helper the emitted enums use themselves.
 pub(super) const ENUM_RESERVED: &[&str] = &["Unknown"];
 
@@ -25,7 +34,19 @@ impl TypeSpace {
         schema: &Schema,
         pointer: &str,
     ) -> Enum {
-        let variants = enum_variants(ctx, values, schema, pointer, |value| {
+        let place = |index: usize| child(&child(pointer, "enum"), &index.to_string());
+        self.enumeration_at(ctx, values, schema, &place)
+    }
+
+    /// [`Self::enumeration`], each value at the place `place` gives by its index.
+    fn enumeration_at(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        values: &[String],
+        schema: &Schema,
+        place: &dyn Fn(usize) -> String,
+    ) -> Enum {
+        let variants = enum_variants(ctx, values, schema, place, |value| {
             naming::variant_name(value)
         });
         Enum {
@@ -37,16 +58,18 @@ impl TypeSpace {
     }
 
     /// A string enum of the values of a union's members (each one value, see
-    /// `Plan::ValueUnion`), each value described by its member.
+    /// `Plan::ValueUnion`), each value described and placed by its member.
     pub(super) fn documented_enumeration(
         &mut self,
         ctx: &mut Ctx<'_>,
-        values: Vec<(String, Option<String>)>,
+        values: Vec<DocumentedValue>,
         schema: &Schema,
-        pointer: &str,
     ) -> Enum {
-        let (wires, docs): (Vec<String>, Vec<Option<String>>) = values.into_iter().unzip();
-        let mut this = self.enumeration(ctx, &wires, schema, pointer);
+        let wires: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+        let places: Vec<String> = values.iter().map(|v| v.at.clone()).collect();
+        let docs: Vec<Option<String>> = values.into_iter().map(|v| v.doc).collect();
+        let place = |index: usize| places.get(index).cloned().unwrap_or_default();
+        let mut this = self.enumeration_at(ctx, &wires, schema, &place);
         for (variant, doc) in this.variants.iter_mut().zip(docs) {
             if doc.is_some() {
                 variant.doc = doc;
@@ -62,7 +85,8 @@ impl TypeSpace {
         schema: &Schema,
         pointer: &str,
     ) -> IntEnum {
-        let variants = enum_variants(ctx, values, schema, pointer, |value| {
+        let place = |index: usize| child(&child(pointer, "enum"), &index.to_string());
+        let variants = enum_variants(ctx, values, schema, &place, |value| {
             if *value < 0 {
                 format!("Minus{}", value.unsigned_abs())
             } else {
@@ -85,7 +109,7 @@ pub(super) fn enum_variants<V: Clone + Ord + std::fmt::Display>(
     ctx: &mut Ctx<'_>,
     values: &[V],
     schema: &Schema,
-    pointer: &str,
+    place: &dyn Fn(usize) -> String,
     plain_name: impl Fn(&V) -> String,
 ) -> Vec<(String, V, Option<String>)> {
     let extensions = &schema.schema_data.extensions;
@@ -95,7 +119,7 @@ pub(super) fn enum_variants<V: Clone + Ord + std::fmt::Display>(
     let mut seen = BTreeSet::new();
     let mut variants = Vec::new();
     for (index, value) in values.iter().enumerate() {
-        let at = child(&child(pointer, "enum"), &index.to_string());
+        let at = place(index);
         if !seen.insert(value.clone()) {
             ctx.warn(&at, format!("enum value `{value}` is listed twice"));
             continue;

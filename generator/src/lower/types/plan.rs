@@ -9,6 +9,7 @@ use crate::context::Ctx;
 use crate::lower::schema::{Kind, View, is_null_member};
 use crate::pointer::child;
 
+use super::enums::DocumentedValue;
 use super::{SchemaRef, TypeSpace};
 
 /// What a schema becomes.
@@ -27,7 +28,7 @@ pub(super) enum Plan<'s> {
     /// `oneOf`/`anyOf` whose members are each one string value (`{enum: [running],
     /// description}`), all different: a string enum, each value with its member's
     /// description.
-    ValueUnion(Vec<(String, Option<String>)>),
+    ValueUnion(Vec<DocumentedValue>),
     /// Scalars, lists, maps, free-form JSON: no name needed.
     Shape,
 }
@@ -164,11 +165,9 @@ pub(super) fn plain(value: &Value) -> String {
 
 /// The members of a union when each is an inline string schema of one value, all values
 /// different: each value with the member's description (or title).
-fn documented_values(
-    members: &[(usize, SchemaRef<'_>, String)],
-) -> Option<Vec<(String, Option<String>)>> {
-    let mut values: Vec<(String, Option<String>)> = Vec::new();
-    for (_, member, _) in members {
+fn documented_values(members: &[(usize, SchemaRef<'_>, String)]) -> Option<Vec<DocumentedValue>> {
+    let mut values: Vec<DocumentedValue> = Vec::new();
+    for (_, member, at) in members {
         let SchemaRef::Item(schema) = member else {
             return None;
         };
@@ -181,10 +180,14 @@ fn documented_values(
             return None;
         };
         let value = only.as_str()?;
-        if values.iter().any(|(seen, _)| seen == value) {
+        if values.iter().any(|seen| seen.value == value) {
             return None;
         }
-        values.push((value.to_string(), super::doc_of(schema)));
+        values.push(DocumentedValue {
+            value: value.to_string(),
+            doc: super::doc_of(schema),
+            at: child(&child(at, "enum"), "0"),
+        });
     }
     Some(values)
 }
@@ -227,6 +230,29 @@ mod tests {
                 Plan::Shape => "shape",
             }
         })
+    }
+
+    /// A value whose variant name is taken is reported where the value is written: in its
+    /// alternative, not in an `enum` the union does not have.
+    #[test]
+    fn a_value_union_warns_where_the_value_is_written() {
+        let text = spec(
+            "paths: {}\ncomponents:\n  schemas:\n    S:\n      oneOf:\n        - {type: string, enum: [a-b]}\n        - {type: string, enum: [a_b]}\n",
+        );
+        let options = crate::Options {
+            crate_name: Some("x".to_string()),
+            spec_path: "s.yaml".to_string(),
+            regenerate_command: "x".to_string(),
+        };
+        let warnings = crate::model(&text, &options)
+            .map(|(_, w)| w)
+            .unwrap_or_default();
+        let pointers: Vec<&str> = warnings
+            .iter()
+            .filter(|w| w.message.contains("becomes the variant"))
+            .map(|w| w.pointer.as_str())
+            .collect();
+        assert_eq!(pointers, ["#/components/schemas/S/oneOf/1/enum/0"]);
     }
 
     #[test]

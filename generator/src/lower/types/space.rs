@@ -291,7 +291,7 @@ impl TypeSpace {
                 TypeKind::OneOf(self.union(ctx, name, schema, members, pointer))
             }
             Plan::ValueUnion(values) => {
-                TypeKind::Enum(self.documented_enumeration(ctx, values, schema, pointer))
+                TypeKind::Enum(self.documented_enumeration(ctx, values, schema))
             }
             Plan::Shape => TypeKind::Alias(self.shape(ctx, name, schema, pointer)),
         };

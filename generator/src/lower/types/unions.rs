@@ -81,12 +81,13 @@ impl TypeSpace {
                 SchemaRef::Ref(_) => None,
             };
             // An alternative without a title is named by its tag value when it has one.
+            // (A value that does not start with a letter would give a made-up name.)
             let tag_value = tags
                 .as_ref()
                 .and_then(|t| t.get(position))
                 .and_then(|values| values.first())
-                .map(|value| naming::type_name(value))
-                .filter(|name| name.starts_with(|c: char| c.is_ascii_alphabetic()));
+                .filter(|value| value.starts_with(|c: char| c.is_ascii_alphabetic()))
+                .map(|value| naming::type_name(value));
             let suffix = match (title, tag_value) {
                 (Some(title), _) => naming::type_name(title),
                 (None, Some(name)) => name,
@@ -186,11 +187,19 @@ fn single_value(spec: &OpenAPI, schema: &Schema, property: &str) -> Option<Strin
         ReferenceOr::Item(schema) => schema.as_ref(),
         ReferenceOr::Reference { reference } => resolve(spec, reference)?.0,
     };
-    let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+    if schema.schema_data.nullable {
         return None;
-    };
-    match string.enumeration.as_slice() {
-        [Some(value)] if !schema.schema_data.nullable => Some(value.clone()),
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+            [Some(value)] => Some(value.clone()),
+            _ => None,
+        },
+        // Untyped, one value (`{enum: [blank]}`): a string when the value is one.
+        SchemaKind::Any(any) if any.typ.is_none() => match any.enumeration.as_slice() {
+            [serde_json::Value::String(value)] => Some(value.clone()),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -282,6 +291,12 @@ mod tests {
                 ("Image", vec!["image".to_string()])
             ]
         );
+        // An untyped property of one value tags too.
+        let (untyped, _) = union(
+            &source("{type: object, required: [type], properties: {type: {enum: [other]}}}"),
+            "Source",
+        );
+        assert_eq!(untyped.and_then(|u| u.tag).as_deref(), Some("type"));
         // Not when a value repeats, is optional, or is open.
         for second in [
             "{type: object, required: [type], properties: {type: {type: string, enum: [blank]}}}",
