@@ -29,7 +29,7 @@ struct Built {
 }
 
 /// Writes a caller of every operation (see [`callers`]) beside the crate, makes it a member
-/// of the workspace, builds it once, then `runs` rebuilds of crate and caller together.
+/// of the workspace, then `runs` builds of crate and caller together.
 fn with_caller(
     workspace: &Path,
     dir: &Path,
@@ -55,10 +55,8 @@ fn with_caller(
         workspace.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [\"{CRATE}\", \"caller\"]\n"),
     )?;
-    let first = measure::run(build_command(workspace), logs)?;
-    if !first.success {
-        return Err(format!("cargo build failed: {}", first.failure()));
-    }
+    // No build before the runs: the dependencies are built, and every run builds crate and
+    // caller from their sources alike.
     let mut times = Vec::new();
     for _ in 0..runs {
         touch(&dir.join("src"))?;
@@ -127,7 +125,7 @@ fn crate_of(
     binary: &Path,
     make: fn(&Path, &Path, &Path, &str) -> Command,
     caller: fn(&Path, &str) -> Result<String, String>,
-    runs: usize,
+    (runs, caller_runs): (usize, usize),
 ) -> Result<Built, String> {
     let workspace = paths.bench.join("compile").join(who);
     let dir = workspace.join(CRATE);
@@ -180,7 +178,7 @@ fn crate_of(
     Ok(Built {
         lines: rust_lines(&dir.join("src")),
         rebuild: median(&times).unwrap_or(0.0),
-        with_caller: with_caller(&workspace, &dir, caller, runs, &logs),
+        with_caller: with_caller(&workspace, &dir, caller, caller_runs, &logs),
     })
 }
 
@@ -197,8 +195,16 @@ fn built(
 /// The compile-time table and its target.
 pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>) {
     let runs = if quick { 3 } else { 5 };
+    let caller_runs = if quick { 1 } else { 3 };
     let ours = built(&tools.ours, |b| {
-        crate_of(paths, "ours", b, ours_command, callers::ours, runs)
+        crate_of(
+            paths,
+            "ours",
+            b,
+            ours_command,
+            callers::ours,
+            (runs, caller_runs),
+        )
     });
     let peer = built(&tools.progenitor, |b| {
         crate_of(
@@ -207,7 +213,7 @@ pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
             b,
             progenitor_command,
             callers::progenitor,
-            runs,
+            (runs, caller_runs),
         )
     });
     let mut table = Table::new(
@@ -269,7 +275,8 @@ pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>
         "–".into(),
     ]);
     table.note(format!(
-        "Median of {runs} rebuild(s) after touching the crate's sources, with \
+        "Median of {runs} rebuild(s) after touching the crate's sources ({caller_runs} with the \
+         program), with \
          `CARGO_INCREMENTAL=0` (else a rebuild mostly reads the incremental cache); each crate is alone in \
          a workspace of its own under `target/bench/compile/`. Here a ratio below 1 means ours \
          is faster or shorter. Our crates compile an operation's code where it is called \
