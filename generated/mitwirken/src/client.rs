@@ -464,6 +464,11 @@ pub struct Server {
 }
 
 /// Settings for a [`Client`].
+///
+/// The client sends over HTTPS with rustls, whose cryptography comes from a provider chosen by
+/// this crate's features: `rustls-ring` (the default) uses ring, `rustls-aws-lc-rs` reqwest's
+/// own aws-lc-rs (it wins when both are on). See [`build`](Self::build) for how a provider is
+/// picked.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     api_key: Option<Credential>,
@@ -519,7 +524,8 @@ impl ClientBuilder {
 
     /// Sends through a `reqwest::Client` of your own (its timeouts, proxies and TLS settings
     /// apply; the timeouts and user agent set here do not). Configure it not to follow
-    /// redirects: a redirect is reported as an error by this crate.
+    /// redirects: a redirect is reported as an error by this crate. With a client of your
+    /// own, [`build`](Self::build) installs no crypto provider.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -600,6 +606,14 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and makes the client. Nothing is sent.
+    ///
+    /// Unless [`http_client`](Self::http_client) gave one, this makes a `reqwest::Client`,
+    /// which uses the process-default rustls `CryptoProvider` when one is installed. When none
+    /// is: with the `rustls-ring` feature (the default), ring's provider is installed as the
+    /// process default (`CryptoProvider::install_default`), so other rustls users in the
+    /// process get it too; to use another, install it before building the first client. With
+    /// `rustls-aws-lc-rs`, nothing is installed and reqwest uses aws-lc-rs. With neither
+    /// feature, building fails with [`Error::Config`] until you install a provider.
     pub fn build(self) -> Result<Client, Error> {
         let api_key = match self.api_key {
             Some(key) if key.0.trim().is_empty() => {
@@ -623,20 +637,24 @@ impl ClientBuilder {
         let base_url = check_base_url(&base_url)?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .redirect(reqwest::redirect::Policy::none())
-                .default_headers({
-                    let agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-                    let mut headers = HeaderMap::new();
-                    let value = HeaderValue::from_str(agent)
-                        .map_err(|_| Error::config("the user agent cannot be sent in a header"))?;
-                    headers.insert(USER_AGENT, value);
-                    headers
-                })
-                .build()
-                .map_err(|source| Error::config(format!("could not set up HTTP: {source}")))?,
+            None => {
+                ensure_crypto_provider()?;
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .redirect(reqwest::redirect::Policy::none())
+                    .default_headers({
+                        let agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+                        let mut headers = HeaderMap::new();
+                        let value = HeaderValue::from_str(agent).map_err(|_| {
+                            Error::config("the user agent cannot be sent in a header")
+                        })?;
+                        headers.insert(USER_AGENT, value);
+                        headers
+                    })
+                    .build()
+                    .map_err(|source| Error::config(format!("could not set up HTTP: {source}")))?
+            }
         };
         let (pacing, start, ceiling) = match self.rate_limit {
             None => (true, spec::DEFAULT_RATE_LIMIT, None),
@@ -677,6 +695,33 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Makes sure reqwest will find a rustls crypto provider: the process default if one is
+/// installed, else reqwest's aws-lc-rs with the `rustls-aws-lc-rs` feature, else ring.
+fn ensure_crypto_provider() -> Result<(), Error> {
+    if cfg!(feature = "rustls-aws-lc-rs") || rustls::crypto::CryptoProvider::get_default().is_some()
+    {
+        return Ok(());
+    }
+    install_default_crypto_provider()
+}
+
+/// Installs ring's provider as the process default.
+#[cfg(feature = "rustls-ring")]
+fn install_default_crypto_provider() -> Result<(), Error> {
+    // An error means another thread installed one meanwhile; reqwest then uses that one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Ok(())
+}
+
+#[cfg(not(feature = "rustls-ring"))]
+fn install_default_crypto_provider() -> Result<(), Error> {
+    Err(Error::config(
+        "no TLS crypto provider: turn on the `rustls-ring` or `rustls-aws-lc-rs` feature, or \
+         install one with `rustls::crypto::CryptoProvider::install_default` before building \
+         the client",
+    ))
 }
 
 /// Parses a base URL and refuses anything but HTTPS, save plain HTTP to a loopback address.

@@ -17,7 +17,8 @@ futures-core = "0.3"
 hmac = { version = "0.13", optional = true }
 httpdate = "1"
 redis = { version = "1", default-features = false, features = ["tokio-comp", "script"], optional = true }
-reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "system-proxy"] }
+reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "http2", "system-proxy"] }
+rustls = { version = "0.23", default-features = false }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 sha2 = { version = "0.11", optional = true }
@@ -26,8 +27,15 @@ tracing = "0.1"
 url = "2"
 
 [features]
+default = ["rustls-ring"]
 # `ClientBuilder::shared_rate_limit`: one rate limit for every client of a key, kept in Redis.
 redis = ["dep:redis", "dep:sha2"]
+# TLS crypto from aws-lc-rs, reqwest's default provider, for an application that already
+# compiles it: turn default features off (else ring is compiled too, for nothing).
+rustls-aws-lc-rs = ["reqwest/rustls"]
+# TLS crypto from ring (the default): building a client installs it as rustls's
+# process-default provider when none is installed (see `ClientBuilder::build`).
+rustls-ring = ["rustls/ring"]
 # `Webhook`: checks the signatures of the webhook requests the API sends.
 webhooks = ["dep:base64", "dep:hmac", "dep:sha2"]
 
@@ -314,6 +322,20 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
             tag = events.tag,
         );
     }
+    let _ = writeln!(text, "## TLS\n");
+    let _ = writeln!(
+        text,
+        "Requests go over rustls, with the cryptography of ring (the default feature \
+         `rustls-ring`): building a client installs ring as the process-default \
+         `rustls::crypto::CryptoProvider` when no provider is installed yet, and uses the \
+         installed one otherwise, so an application that wants another installs it before \
+         building its first client. An application that already compiles aws-lc-rs (reqwest's \
+         default TLS) can use it instead of compiling a second provider: `default-features = \
+         false, features = [\"rustls-aws-lc-rs\"]` (plus the features it uses); then nothing \
+         is installed. With neither feature, install a provider before building a client (else \
+         building returns a configuration error). A client that sends through a \
+         `reqwest::Client` of your own (`ClientBuilder::http_client`) installs nothing.\n"
+    );
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");
         for example in &api.examples {
