@@ -194,7 +194,7 @@ fn built(
 
 /// The compile-time table and its target.
 pub fn compile(paths: &Paths, tools: &Tools, quick: bool) -> (Table, Vec<Target>) {
-    let runs = if quick { 3 } else { 5 };
+    let runs = if quick { 2 } else { 5 };
     let caller_runs = if quick { 1 } else { 3 };
     let ours = built(&tools.ours, |b| {
         crate_of(
