@@ -27,7 +27,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 
-use resend_client::{Client, Error, Method, reqwest};
+use resend_client::{ApiResponse, Client, Error, Method, reqwest};
 use rustls::crypto::{CryptoProvider, ring};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -215,6 +215,16 @@ fn a_reqwest_client_of_your_own_installs_nothing() {
     assert!(CryptoProvider::get_default().is_none());
 }
 
+/// `GET /tls-check` over HTTPS to the server on `port`, through a client of the crate.
+fn tls_check(port: u16) -> Result<ApiResponse<serde_json::Value>, Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = client(&format!("https://127.0.0.1:{port}"));
+    runtime.block_on(client.request(Method::GET, "/tls-check").into_future())
+}
+
 #[test]
 fn https_to_a_server_the_trusted_ca_signed() {
     if !in_own_process(
@@ -224,14 +234,8 @@ fn https_to_a_server_the_trusted_ca_signed() {
         return;
     }
     let (port, server) = serve_once();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = client(&format!("https://127.0.0.1:{port}"));
-    let response = runtime
-        .block_on(client.request(Method::GET, "/tls-check").into_future())
-        .unwrap_or_else(|error| panic!("the HTTPS call failed: {}", chain(&error)));
+    let response =
+        tls_check(port).unwrap_or_else(|error| panic!("the HTTPS call failed: {}", chain(&error)));
     assert_eq!(response.body(), &serde_json::json!({ "over": "tls" }));
     let head = server.join().unwrap().unwrap();
     assert!(head.starts_with("GET /tls-check HTTP/1.1\r\n"), "{head}");
@@ -253,14 +257,7 @@ fn https_to_a_server_no_trusted_ca_signed_is_refused() {
         return;
     }
     let (port, server) = serve_once();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = client(&format!("https://127.0.0.1:{port}"));
-    let error = runtime
-        .block_on(client.request(Method::GET, "/tls-check").into_future())
-        .expect_err("a server signed by an unknown CA is refused");
+    let error = tls_check(port).expect_err("a server signed by an unknown CA is refused");
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     let text = chain(&error);
     assert!(text.contains("invalid peer certificate"), "{text}");

@@ -236,11 +236,9 @@ fn only_local_components(node: &Value, role: Node, depth: usize) -> bool {
     }
     match node {
         Value::Object(map) if role == Node::Mapping => map.values().all(|value| {
-            value.as_str().is_none_or(|text| {
-                let looks_like_reference = text.contains('#')
-                    || [".yaml", ".yml", ".json"].iter().any(|e| text.ends_with(e));
-                !looks_like_reference || local(text, Node::Schema)
-            })
+            value
+                .as_str()
+                .is_none_or(|text| !looks_like_reference(text) || local(text, Node::Schema))
         }),
         Value::Object(map) => map.iter().all(|(key, value)| {
             let child = role.child(key);
@@ -255,6 +253,12 @@ fn only_local_components(node: &Value, role: Node, depth: usize) -> bool {
         }
         _ => true,
     }
+}
+
+/// Whether a string of a discriminator mapping is a reference (a pointer or a file), not a
+/// bare schema name.
+fn looks_like_reference(text: &str) -> bool {
+    text.contains('#') || [".yaml", ".yml", ".json"].iter().any(|e| text.ends_with(e))
 }
 
 struct Bundler<'a> {
@@ -407,9 +411,7 @@ impl Bundler<'_> {
             Value::Object(map) if role == Node::Mapping => {
                 for (key, value) in map.iter_mut() {
                     let Some(text) = value.as_str() else { continue };
-                    let looks_like_reference = text.contains('#')
-                        || [".yaml", ".yml", ".json"].iter().any(|e| text.ends_with(e));
-                    if !looks_like_reference {
+                    if !looks_like_reference(text) {
                         continue;
                     }
                     let site = pointer::child(out, key);

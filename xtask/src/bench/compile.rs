@@ -57,10 +57,17 @@ fn with_caller(
     )?;
     // No build before the runs: the dependencies are built, and every run builds crate and
     // caller from their sources alike.
+    rebuilds(workspace, &[dir, &caller_dir], runs, logs)
+}
+
+/// The median wall time of `runs` builds of `workspace`, each after touching the sources
+/// under every folder of `sources`.
+fn rebuilds(workspace: &Path, sources: &[&Path], runs: usize, logs: &Path) -> Result<f64, String> {
     let mut times = Vec::new();
     for _ in 0..runs {
-        touch(&dir.join("src"))?;
-        touch(&caller_dir.join("src"))?;
+        for dir in sources {
+            touch(&dir.join("src"))?;
+        }
         let run = measure::run(build_command(workspace), logs)?;
         if !run.success {
             return Err(format!("cargo build failed: {}", run.failure()));
@@ -165,19 +172,11 @@ fn crate_of(
     if !first.success {
         return Err(format!("cargo build failed: {}", first.failure()));
     }
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        touch(&dir.join("src"))?;
-        let run = measure::run(build_command(&root_manifest), &logs)?;
-        if !run.success {
-            return Err(format!("cargo build failed: {}", run.failure()));
-        }
-        times.push(run.wall.as_secs_f64());
-    }
+    let rebuild = rebuilds(&root_manifest, &[&dir], runs, &logs)?;
     eprintln!("bench: building {who}'s {CRATE} with a caller of every operation ...");
     Ok(Built {
         lines: rust_lines(&dir.join("src")),
-        rebuild: median(&times).unwrap_or(0.0),
+        rebuild,
         with_caller: with_caller(&workspace, &dir, caller, caller_runs, &logs),
     })
 }

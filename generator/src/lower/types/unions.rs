@@ -235,6 +235,15 @@ mod tests {
         (union, messages)
     }
 
+    /// Each variant's name and tag values.
+    fn tags_of(union: &OneOf) -> Vec<(&str, Vec<String>)> {
+        union
+            .variants
+            .iter()
+            .map(|v| (v.name.as_str(), v.tags.clone()))
+            .collect()
+    }
+
     #[test]
     fn a_discriminator_tags_each_variant_with_its_mapped_values() {
         let (union, messages) = union(
@@ -244,14 +253,9 @@ mod tests {
         assert!(messages.is_empty(), "{messages:?}");
         let union = union.expect("Pet is a union");
         assert_eq!(union.tag.as_deref(), Some("kind"));
-        let tags: Vec<(&str, Vec<String>)> = union
-            .variants
-            .iter()
-            .map(|v| (v.name.as_str(), v.tags.clone()))
-            .collect();
         // An alternative the mapping leaves out is tagged with its component name.
         assert_eq!(
-            tags,
+            tags_of(&union),
             [
                 ("Cat", vec!["cat".to_string()]),
                 ("Dog", vec!["Dog".to_string()])
@@ -277,14 +281,9 @@ mod tests {
         assert!(messages.is_empty(), "{messages:?}");
         let source_union = found.expect("Source is a union");
         assert_eq!(source_union.tag.as_deref(), Some("type"));
-        let tags: Vec<(&str, Vec<String>)> = source_union
-            .variants
-            .iter()
-            .map(|v| (v.name.as_str(), v.tags.clone()))
-            .collect();
         // Inline alternatives are named by their value.
         assert_eq!(
-            tags,
+            tags_of(&source_union),
             [
                 ("Blank", vec!["blank".to_string()]),
                 ("GlobalImage", vec!["global_image".to_string()]),
