@@ -709,6 +709,10 @@ fn ensure_crypto_provider() -> Result<(), Error> {
 #[cfg(feature = "rustls-ring")]
 fn install_default_crypto_provider() -> Result<(), Error> {
     // An error means another thread installed one meanwhile; reqwest then uses that one.
+    // rustls 0.23.48 deprecates ring's provider for want of post-quantum key exchange; it is
+    // still the default here for its build (see the README's TLS section), and a caller who
+    // wants post-quantum key exchange turns on `rustls-aws-lc-rs`.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     Ok(())
 }

@@ -11,6 +11,8 @@
 //! - `tests/fixtures/one_of_values.yaml`: unions told apart by values (tagged by a property of
 //!   one value per alternative; alternatives that are one string each); decoded and written
 //!   back by `tests/generic_e2e/one_of_values.rs`, no server.
+//! - `tests/fixtures/decoding.yaml`: structs read through the runtime's `decode::object!`,
+//!   held against serde's derive on every kind of input by `tests/generic_e2e/decoding.rs`.
 //!
 //! The crates are generated into a throw-away workspace under
 //! `<workspace>/target/generic-e2e/`, each with its test file (and the recording server of
@@ -71,6 +73,15 @@ fn clients_of_specs_unlike_the_real_ones_work_against_a_local_server() {
                     "tests/generic_e2e/one_of_values.rs",
                 )],
                 passed: &[("tests/one_of_values.rs", 5)],
+            },
+            EndToEndCrate {
+                spec: "tests/fixtures/decoding.yaml",
+                member: "fixture-decoding",
+                files: &[
+                    ("tests/decoding.rs", "tests/generic_e2e/decoding.rs"),
+                    ("tests/server/mod.rs", "tests/generic_e2e/server.rs"),
+                ],
+                passed: &[("tests/decoding.rs", 6)],
             },
         ],
     );

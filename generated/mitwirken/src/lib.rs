@@ -33,6 +33,7 @@
 )]
 
 mod client;
+mod decode;
 mod enums;
 mod error;
 mod pacer;

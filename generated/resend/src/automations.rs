@@ -238,10 +238,12 @@ impl<'a> ListAutomations<'a> {
     ///
     /// On success: A page of automations.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListAutomationsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ListAutomationsResponse>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -336,10 +338,12 @@ impl<'a> CreateAutomation<'a> {
     ///
     /// On success: The automation was created.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -385,10 +389,12 @@ impl<'a> GetAutomation<'a> {
     ///
     /// On success: The automation.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::Automation>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::Automation>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -433,10 +439,12 @@ impl<'a> DeleteAutomation<'a> {
     ///
     /// On success: The automation was removed.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -482,10 +490,12 @@ impl<'a> UpdateAutomation<'a> {
     ///
     /// On success: The automation was updated.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -531,10 +541,12 @@ impl<'a> DuplicateAutomation<'a> {
     ///
     /// On success: The copy was created.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -582,10 +594,12 @@ impl<'a> StopAutomation<'a> {
     ///
     /// On success: The automation was stopped.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::StoppedAutomation>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::StoppedAutomation>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -665,10 +679,15 @@ impl<'a> ListAutomationRuns<'a> {
     ///
     /// On success: A page of runs.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListAutomationRunsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApiResponse<types::ListAutomationRunsResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -771,10 +790,12 @@ impl<'a> GetAutomationRun<'a> {
     ///
     /// On success: The run.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::AutomationRun>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::AutomationRun>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.

@@ -155,10 +155,15 @@ impl<'a> ListContactProperties<'a> {
     ///
     /// On success: A page of properties.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListContactPropertiesResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApiResponse<types::ListContactPropertiesResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -250,10 +255,12 @@ impl<'a> CreateContactProperty<'a> {
     ///
     /// On success: The property was defined.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -299,10 +306,12 @@ impl<'a> GetContactProperty<'a> {
     ///
     /// On success: The property.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ContactProperty>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ContactProperty>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -347,10 +356,12 @@ impl<'a> DeleteContactProperty<'a> {
     ///
     /// On success: The property was removed.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -396,10 +407,12 @@ impl<'a> UpdateContactProperty<'a> {
     ///
     /// On success: The property was updated.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.

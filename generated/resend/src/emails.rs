@@ -259,10 +259,12 @@ impl<'a> ListEmails<'a> {
     ///
     /// On success: A page of emails.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListEmailsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ListEmailsResponse>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -359,10 +361,12 @@ impl<'a> SendEmail<'a> {
     ///
     /// On success: The email was accepted; its ID is returned.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::SendEmailResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::SendEmailResponse>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -430,10 +434,12 @@ impl<'a> SendBatchEmails<'a> {
     ///
     /// On success: The emails were accepted.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::SendBatchEmailsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::SendBatchEmailsResponse>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -489,8 +495,12 @@ impl<'a> GetEmail<'a> {
     ///
     /// On success: The email.
     #[inline]
-    pub async fn send(self) -> Result<crate::ApiResponse<types::Email>, crate::Error> {
-        self.await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::Email>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -536,10 +546,12 @@ impl<'a> UpdateEmail<'a> {
     ///
     /// On success: The email was rescheduled.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -585,10 +597,12 @@ impl<'a> CancelEmail<'a> {
     ///
     /// On success: The email was canceled.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -657,10 +671,15 @@ impl<'a> ListEmailAttachments<'a> {
     ///
     /// On success: A page of attachments.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListEmailAttachmentsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApiResponse<types::ListEmailAttachmentsResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -756,10 +775,12 @@ impl<'a> GetEmailAttachment<'a> {
     ///
     /// On success: The attachment.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::EmailAttachment>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::EmailAttachment>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -808,10 +829,12 @@ impl<'a> ShareEmail<'a> {
     ///
     /// On success: The link was created.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::SharedEmailLink>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::SharedEmailLink>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -928,10 +951,12 @@ impl<'a> GetEmailMetrics<'a> {
     ///
     /// On success: The metrics for the period.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::EmailMetrics>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::EmailMetrics>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.

@@ -40,6 +40,7 @@
 )]
 
 mod client;
+mod decode;
 mod enums;
 mod error;
 mod pacer;

@@ -95,10 +95,12 @@ impl<'a> ListLogs<'a> {
     ///
     /// On success: A page of log entries.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListLogsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ListLogsResponse>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -185,8 +187,12 @@ impl<'a> GetLog<'a> {
     ///
     /// On success: The log entry.
     #[inline]
-    pub async fn send(self) -> Result<crate::ApiResponse<types::Log>, crate::Error> {
-        self.await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::Log>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.

@@ -139,10 +139,15 @@ impl<'a> ListReceivedEmails<'a> {
     ///
     /// On success: A page of received emails.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListReceivedEmailsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApiResponse<types::ListReceivedEmailsResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -238,10 +243,12 @@ impl<'a> GetReceivedEmail<'a> {
     ///
     /// On success: The received email.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ReceivedEmail>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ReceivedEmail>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -312,10 +319,15 @@ impl<'a> ListReceivedEmailAttachments<'a> {
     ///
     /// On success: A page of attachments.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListEmailAttachmentsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApiResponse<types::ListEmailAttachmentsResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -411,10 +423,12 @@ impl<'a> GetReceivedEmailAttachment<'a> {
     ///
     /// On success: The attachment.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::EmailAttachment>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::EmailAttachment>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.

@@ -174,10 +174,15 @@ impl<'a> ListSuppressions<'a> {
     ///
     /// On success: A page of suppressions.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListSuppressionsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApiResponse<types::ListSuppressionsResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -272,10 +277,12 @@ impl<'a> AddSuppression<'a> {
     ///
     /// On success: The address is suppressed.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -321,10 +328,12 @@ impl<'a> BatchAddSuppressions<'a> {
     ///
     /// On success: The addresses are suppressed.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::AddSuppressionsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::AddSuppressionsResponse>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -373,10 +382,15 @@ impl<'a> BatchRemoveSuppressions<'a> {
     ///
     /// On success: The entries were removed.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::RemoveSuppressionsResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApiResponse<types::RemoveSuppressionsResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -425,10 +439,12 @@ impl<'a> GetSuppression<'a> {
     ///
     /// On success: The suppression.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::Suppression>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::Suppression>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -473,10 +489,12 @@ impl<'a> RemoveSuppression<'a> {
     ///
     /// On success: The suppression was removed.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.

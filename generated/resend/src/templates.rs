@@ -181,10 +181,12 @@ impl<'a> ListTemplates<'a> {
     ///
     /// On success: A page of templates.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ListTemplatesResponse>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ListTemplatesResponse>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// Every page of the list, one request per page, as a stream (`futures_core::Stream`, or `.next().await`) of the responses `send` gives.
@@ -273,10 +275,12 @@ impl<'a> CreateTemplate<'a> {
     ///
     /// On success: The template was created.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -322,10 +326,12 @@ impl<'a> GetTemplate<'a> {
     ///
     /// On success: The template.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::Template>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::Template>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -370,10 +376,12 @@ impl<'a> DeleteTemplate<'a> {
     ///
     /// On success: The template was removed.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::DeletedObject>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::DeletedObject>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -419,10 +427,12 @@ impl<'a> UpdateTemplate<'a> {
     ///
     /// On success: The template was updated.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -468,10 +478,12 @@ impl<'a> PublishTemplate<'a> {
     ///
     /// On success: The template was published.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.
@@ -519,10 +531,12 @@ impl<'a> DuplicateTemplate<'a> {
     ///
     /// On success: The copy was created.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::ApiResponse<types::ObjectReference>, crate::Error> {
-        self.await
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<types::ObjectReference>, crate::Error>,
+    > + Send + 'a {
+        std::future::IntoFuture::into_future(self)
     }
 
     /// The request, built from the builder without sending it.

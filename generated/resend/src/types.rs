@@ -9,12 +9,16 @@
 )]
 
 /// Addresses to suppress.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddSuppressionsRequest {
     /// Between 1 and 100 addresses.
     pub emails: Vec<String>,
 }
+
+crate::decode::object!(AddSuppressionsRequest {
+    emails: required("emails"),
+});
 
 impl AddSuppressionsRequest {
     /// Takes the required fields; every other field starts unset.
@@ -25,16 +29,20 @@ impl AddSuppressionsRequest {
 }
 
 /// The suppressions that were created.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddSuppressionsResponse {
     /// One entry per address, in request order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ObjectReference>>,
 }
 
+crate::decode::object!(AddSuppressionsResponse {
+    data: optional("data"),
+});
+
 /// An API key of the team, without its secret.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// ID of the key.
@@ -44,9 +52,16 @@ pub struct ApiKey {
     /// When the key was created. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     pub created_at: String,
     /// When the key last authenticated a request; null if never. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
 }
+
+crate::decode::object!(ApiKey {
+    id: required("id"),
+    name: required("name"),
+    created_at: required("created_at"),
+    last_used_at: optional("last_used_at"),
+});
 
 /// Scope of an API key: `full_access` may call every endpoint, `sending_access` may only send emails.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,25 +99,33 @@ impl From<&str> for ApiKeyPermission {
 crate::enums::string_enum!(ApiKeyPermission);
 
 /// A file attached to an outgoing email. Give either `content` (the file inline) or `path` (a URL Resend downloads the file from); an attachment with neither is rejected with `invalid_attachment`. All attachments together may total at most 40 MB after Base64 encoding.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Attachment {
     /// The file's bytes, Base64-encoded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Name under which the file appears in the recipient's mail client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Publicly reachable URL of the file, used instead of `content`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// MIME type of the file; when omitted it is inferred from `filename`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Content-ID for an inline image; reference it from the HTML body as `cid:<content_id>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
 }
+
+crate::decode::object!(Attachment {
+    content: optional("content"),
+    filename: optional("filename"),
+    path: optional("path"),
+    content_type: optional("content_type"),
+    content_id: optional("content_id"),
+});
 
 impl Attachment {
     /// Every field starts unset.
@@ -189,36 +212,47 @@ impl From<&str> for AttachmentDisposition {
 crate::enums::string_enum!(AttachmentDisposition);
 
 /// An automation with its steps and connections.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Automation {
     /// Always `automation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the automation.
     pub id: String,
     /// Name of the automation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether an automation starts runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AutomationStatus>,
     /// When the automation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the automation last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<AutomationStep>>,
     /// The edges between the steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<AutomationConnection>>,
 }
 
+crate::decode::object!(Automation {
+    object: optional("object"),
+    id: required("id"),
+    name: optional("name"),
+    status: optional("status"),
+    created_at: optional("created_at"),
+    updated_at: optional("updated_at"),
+    steps: optional("steps"),
+    connections: optional("connections"),
+});
+
 /// An edge from one step of an automation to the next.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AutomationConnection {
     /// Key of the step the edge leaves.
@@ -226,9 +260,15 @@ pub struct AutomationConnection {
     /// Key of the step the edge enters.
     pub to: String,
     /// When a connection is followed: always (`default`), on either outcome of a condition, when a wait times out, or when the awaited event arrives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AutomationConnectionType>,
 }
+
+crate::decode::object!(AutomationConnection {
+    from: required("from"),
+    to: required("to"),
+    r#type: optional("type"),
+});
 
 impl AutomationConnection {
     /// Takes the required fields; every other field starts unset.
@@ -297,30 +337,40 @@ impl From<&str> for AutomationConnectionType {
 crate::enums::string_enum!(AutomationConnectionType);
 
 /// One run of an automation with each of its steps.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AutomationRun {
     /// ID of the run.
     pub id: String,
     /// State of one run of an automation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AutomationRunStatus>,
     /// When the run started; null if it has not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// When the run finished; null if it has not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// When the run was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Always `automation_run`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The steps of the run, in the order they were reached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<AutomationRunStep>>,
 }
+
+crate::decode::object!(AutomationRun {
+    id: required("id"),
+    status: optional("status"),
+    started_at: optional("started_at"),
+    completed_at: optional("completed_at"),
+    created_at: optional("created_at"),
+    object: optional("object"),
+    steps: optional("steps"),
+});
 
 /// State of one run of an automation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -366,54 +416,73 @@ impl From<&str> for AutomationRunStatus {
 crate::enums::string_enum!(AutomationRunStatus);
 
 /// What one step did in a run.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AutomationRunStep {
     /// Key of the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// What a step of an automation does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AutomationStepType>,
     /// State of the step in this run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// When the step started; null if it has not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// When the step finished; null if it has not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// What the step produced, such as the ID of the email it sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// What went wrong, when the step failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// When the step was scheduled in this run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 
+crate::decode::object!(AutomationRunStep {
+    key: optional("key"),
+    r#type: optional("type"),
+    status: optional("status"),
+    started_at: optional("started_at"),
+    completed_at: optional("completed_at"),
+    output: optional("output"),
+    error: optional("error"),
+    created_at: optional("created_at"),
+});
+
 /// One run of an automation, as listed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AutomationRunSummary {
     /// ID of the run.
     pub id: String,
     /// State of one run of an automation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AutomationRunStatus>,
     /// When the run started; null if it has not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// When the run finished; null if it has not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// When the run was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+
+crate::decode::object!(AutomationRunSummary {
+    id: required("id"),
+    status: optional("status"),
+    started_at: optional("started_at"),
+    completed_at: optional("completed_at"),
+    created_at: optional("created_at"),
+});
 
 /// Whether an automation starts runs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -451,7 +520,7 @@ impl From<&str> for AutomationStatus {
 crate::enums::string_enum!(AutomationStatus);
 
 /// One step of an automation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AutomationStep {
     /// Name of the step, unique in the automation; connections refer to it.
@@ -461,6 +530,12 @@ pub struct AutomationStep {
     /// Settings of the step; which ones depend on its type (the template of a `send_email` step, the duration of a `delay`...).
     pub config: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+crate::decode::object!(AutomationStep {
+    key: required("key"),
+    r#type: required("type"),
+    config: required("config"),
+});
 
 impl AutomationStep {
     /// Takes the required fields; every other field starts unset.
@@ -538,27 +613,35 @@ impl From<&str> for AutomationStepType {
 crate::enums::string_enum!(AutomationStepType);
 
 /// An automation as listed, without its steps.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AutomationSummary {
     /// ID of the automation.
     pub id: String,
     /// Name of the automation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether an automation starts runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AutomationStatus>,
     /// When the automation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the automation last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
+crate::decode::object!(AutomationSummary {
+    id: required("id"),
+    name: optional("name"),
+    status: optional("status"),
+    created_at: optional("created_at"),
+    updated_at: optional("updated_at"),
+});
+
 /// An email of a permissive batch that was not sent.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchEmailError {
     /// Position of the email in the request array, counting from 0.
@@ -566,6 +649,11 @@ pub struct BatchEmailError {
     /// Why the email was refused.
     pub message: String,
 }
+
+crate::decode::object!(BatchEmailError {
+    index: required("index"),
+    message: required("message"),
+});
 
 /// How a batch send treats invalid emails.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -642,92 +730,126 @@ impl From<&str> for BounceType {
 crate::enums::string_enum!(BounceType);
 
 /// A broadcast of the team. Listing results omit the content fields (`from`, `subject`, bodies).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Broadcast {
     /// Always `broadcast`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the broadcast.
     pub id: String,
     /// Internal label of the broadcast.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Segment the broadcast targets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
     /// Sender address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Subject line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Reply-to addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// Preview snippet shown next to the subject.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// HTML body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Plain-text body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Lifecycle state, such as `draft`, `scheduled`, `queued`, `sent` or `canceled`. Kept as free text because new states may appear.
     pub status: String,
     /// When the broadcast was created. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     pub created_at: String,
     /// When a scheduled broadcast is due; null otherwise. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
     /// When the broadcast went out; null until then. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<String>,
     /// Topic the broadcast is scoped to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
 }
 
+crate::decode::object!(Broadcast {
+    object: optional("object"),
+    id: required("id"),
+    name: optional("name"),
+    segment_id: optional("segment_id"),
+    from: optional("from"),
+    subject: optional("subject"),
+    reply_to: optional("reply_to"),
+    preview_text: optional("preview_text"),
+    html: optional("html"),
+    text: optional("text"),
+    status: required("status"),
+    created_at: required("created_at"),
+    scheduled_at: optional("scheduled_at"),
+    sent_at: optional("sent_at"),
+    topic_id: optional("topic_id"),
+});
+
 /// A link of a broadcast and how often it was clicked.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct BroadcastClickedLink {
     /// ID of the link.
     pub id: String,
     /// The link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// All clicks on it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clicks: Option<i64>,
     /// Recipients who clicked it at least once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_clicks: Option<i64>,
 }
 
+crate::decode::object!(BroadcastClickedLink {
+    id: required("id"),
+    url: optional("url"),
+    clicks: optional("clicks"),
+    unique_clicks: optional("unique_clicks"),
+});
+
 /// A recipient of a broadcast for which the requested event was recorded.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct BroadcastRecipient {
     /// ID of this entry.
     pub id: String,
     /// The contact, if the recipient still is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Address of the recipient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// How often the event was recorded for the recipient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Kind of bounce: `permanent` (the address will not accept mail), `transient` (try again later) or `undetermined`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bounce_type: Option<BounceType>,
     /// Links the recipient clicked, when the event is `clicked`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clicked_links: Option<Vec<LinkClicks>>,
 }
+
+crate::decode::object!(BroadcastRecipient {
+    id: required("id"),
+    contact_id: optional("contact_id"),
+    email: optional("email"),
+    count: optional("count"),
+    bounce_type: optional("bounce_type"),
+    clicked_links: optional("clicked_links"),
+});
 
 /// A delivery event recorded for a recipient of a broadcast.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -824,33 +946,44 @@ impl From<&str> for CapabilityState {
 crate::enums::string_enum!(CapabilityState);
 
 /// A person the team can reach with broadcasts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Contact {
     /// Always `contact`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the contact.
     pub id: String,
     /// Email address of the contact.
     pub email: String,
     /// Given name, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Family name, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// When the contact was created. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     pub created_at: String,
     /// True when the contact opted out of all broadcasts.
     pub unsubscribed: bool,
     /// The contact's values of custom contact properties, keyed by property key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, ScalarValue>>,
 }
 
+crate::decode::object!(Contact {
+    object: optional("object"),
+    id: required("id"),
+    email: required("email"),
+    first_name: optional("first_name"),
+    last_name: optional("last_name"),
+    created_at: required("created_at"),
+    unsubscribed: required("unsubscribed"),
+    properties: optional("properties"),
+});
+
 /// The body of an `contact.created` event: contact created.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactCreatedEvent {
     /// The event type.
@@ -860,6 +993,12 @@ pub struct ContactCreatedEvent {
     /// The contact a contact event is about.
     pub data: ContactEventData,
 }
+
+crate::decode::object!(ContactCreatedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -893,7 +1032,7 @@ impl From<&str> for ContactCreatedEventType {
 crate::enums::string_enum!(ContactCreatedEventType);
 
 /// The body of an `contact.deleted` event: contact deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactDeletedEvent {
     /// The event type.
@@ -903,6 +1042,12 @@ pub struct ContactDeletedEvent {
     /// The contact a contact event is about.
     pub data: ContactEventData,
 }
+
+crate::decode::object!(ContactDeletedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -936,16 +1081,16 @@ impl From<&str> for ContactDeletedEventType {
 crate::enums::string_enum!(ContactDeletedEventType);
 
 /// The contact a contact event is about.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactEventData {
     /// ID of the contact.
     pub id: String,
     /// ID of the audience the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audience_id: Option<String>,
     /// IDs of the segments the contact is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_ids: Option<Vec<String>>,
     /// When the contact was created.
     pub created_at: String,
@@ -954,58 +1099,87 @@ pub struct ContactEventData {
     /// The contact's address.
     pub email: String,
     /// First name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Whether the contact opted out of every email from the team.
     pub unsubscribed: bool,
 }
 
+crate::decode::object!(ContactEventData {
+    id: required("id"),
+    audience_id: optional("audience_id"),
+    segment_ids: optional("segment_ids"),
+    created_at: required("created_at"),
+    updated_at: required("updated_at"),
+    email: required("email"),
+    first_name: optional("first_name"),
+    last_name: optional("last_name"),
+    unsubscribed: required("unsubscribed"),
+});
+
 /// An import of contacts from a CSV file.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactImport {
     /// Always `contact_import`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the import.
     pub id: String,
     /// Progress of a contact import.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ContactImportStatus>,
     /// When the import was started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the import finished; null until it has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Rows of an import by outcome.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<ContactImportCounts>,
 }
 
+crate::decode::object!(ContactImport {
+    object: optional("object"),
+    id: required("id"),
+    status: optional("status"),
+    created_at: optional("created_at"),
+    completed_at: optional("completed_at"),
+    counts: optional("counts"),
+});
+
 /// Rows of an import by outcome.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactImportCounts {
     /// Rows in the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Rows that became new contacts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Rows that updated an existing contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<i64>,
     /// Rows left alone because the contact existed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<i64>,
     /// Rows that could not be imported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<i64>,
 }
+
+crate::decode::object!(ContactImportCounts {
+    total: optional("total"),
+    created: optional("created"),
+    updated: optional("updated"),
+    skipped: optional("skipped"),
+    failed: optional("failed"),
+});
 
 /// Progress of a contact import.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1051,27 +1225,36 @@ impl From<&str> for ContactImportStatus {
 crate::enums::string_enum!(ContactImportStatus);
 
 /// A custom property defined for the team's contacts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactProperty {
     /// Always `contact_property`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the property.
     pub id: String,
     /// Name of the property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Type of the values a contact property holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContactPropertyType>,
     /// A value that is either text or a number; the API keeps the JSON type it was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_value: Option<ScalarValue>,
     /// When the property was defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+
+crate::decode::object!(ContactProperty {
+    object: optional("object"),
+    id: required("id"),
+    key: optional("key"),
+    r#type: optional("type"),
+    fallback_value: optional("fallback_value"),
+    created_at: optional("created_at"),
+});
 
 /// Type of the values a contact property holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1109,22 +1292,28 @@ impl From<&str> for ContactPropertyType {
 crate::enums::string_enum!(ContactPropertyType);
 
 /// A contact's membership of a segment.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactSegmentMembership {
     /// Always `contact_segment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// ID of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
 }
 
+crate::decode::object!(ContactSegmentMembership {
+    object: optional("object"),
+    contact_id: optional("contact_id"),
+    segment_id: optional("segment_id"),
+});
+
 /// Subscription of a contact to one topic.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactTopic {
     /// ID of the topic.
@@ -1132,6 +1321,11 @@ pub struct ContactTopic {
     /// Subscription state of a contact for a topic.
     pub subscription: TopicSubscription,
 }
+
+crate::decode::object!(ContactTopic {
+    id: required("id"),
+    subscription: required("subscription"),
+});
 
 impl ContactTopic {
     /// Takes the required fields; every other field starts unset.
@@ -1145,24 +1339,31 @@ impl ContactTopic {
 }
 
 /// A topic with a contact's subscription to it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactTopicSubscription {
     /// ID of the topic.
     pub id: String,
     /// Name of the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Subscription state of a contact for a topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<TopicSubscription>,
 }
 
+crate::decode::object!(ContactTopicSubscription {
+    id: required("id"),
+    name: optional("name"),
+    description: optional("description"),
+    subscription: optional("subscription"),
+});
+
 /// The body of an `contact.updated` event: contact updated.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactUpdatedEvent {
     /// The event type.
@@ -1172,6 +1373,12 @@ pub struct ContactUpdatedEvent {
     /// The contact a contact event is about.
     pub data: ContactEventData,
 }
+
+crate::decode::object!(ContactUpdatedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1205,18 +1412,24 @@ impl From<&str> for ContactUpdatedEventType {
 crate::enums::string_enum!(ContactUpdatedEventType);
 
 /// An API key to create.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyRequest {
     /// Label for the key, at most 50 characters.
     pub name: String,
     /// Scope of an API key: `full_access` may call every endpoint, `sending_access` may only send emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<ApiKeyPermission>,
     /// Limit a `sending_access` key to sending from this domain only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
 }
+
+crate::decode::object!(CreateApiKeyRequest {
+    name: required("name"),
+    permission: optional("permission"),
+    domain_id: optional("domain_id"),
+});
 
 impl CreateApiKeyRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1245,11 +1458,11 @@ impl CreateApiKeyRequest {
 }
 
 /// A newly created API key. The token is shown only in this response and cannot be retrieved later.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse {
     /// Always `api_key`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the key.
     pub id: String,
@@ -1257,20 +1470,33 @@ pub struct CreateApiKeyResponse {
     pub token: String,
 }
 
+crate::decode::object!(CreateApiKeyResponse {
+    object: optional("object"),
+    id: required("id"),
+    token: required("token"),
+});
+
 /// An automation to create.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAutomationRequest {
     /// Name of the automation.
     pub name: String,
     /// Whether an automation starts runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AutomationStatus>,
     /// The steps, one of them the trigger.
     pub steps: Vec<AutomationStep>,
     /// The edges between the steps.
     pub connections: Vec<AutomationConnection>,
 }
+
+crate::decode::object!(CreateAutomationRequest {
+    name: required("name"),
+    status: optional("status"),
+    steps: required("steps"),
+    connections: required("connections"),
+});
 
 impl CreateAutomationRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1297,7 +1523,7 @@ impl CreateAutomationRequest {
 }
 
 /// A broadcast (one email sent to every contact of a segment) to create, as a draft or for immediate or scheduled sending.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBroadcastRequest {
     /// Segment whose contacts receive the broadcast.
@@ -1307,30 +1533,44 @@ pub struct CreateBroadcastRequest {
     /// Subject line.
     pub subject: String,
     /// Addresses that replies should go to; a single address is an array of one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// Preview snippet that mail clients show next to the subject.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// HTML body; may reference contact properties with triple-brace placeholders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Plain-text body. When omitted, one is derived from `html`; send an empty string to suppress that.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Internal label of the broadcast, never shown to recipients.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Restrict delivery to contacts subscribed to this topic; without it every subscribed contact of the segment receives the broadcast.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// Send (or schedule) right after creating instead of keeping a draft. Defaults to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send: Option<bool>,
     /// When to send, as ISO 8601 or a natural-language phrase such as `in 1 hour`; only allowed together with `send: true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
 }
+
+crate::decode::object!(CreateBroadcastRequest {
+    segment_id: required("segment_id"),
+    from: required("from"),
+    subject: required("subject"),
+    reply_to: optional("reply_to"),
+    preview_text: optional("preview_text"),
+    html: optional("html"),
+    text: optional("text"),
+    name: optional("name"),
+    topic_id: optional("topic_id"),
+    send: optional("send"),
+    scheduled_at: optional("scheduled_at"),
+});
 
 impl CreateBroadcastRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1413,24 +1653,32 @@ impl CreateBroadcastRequest {
 }
 
 /// A CSV file of contacts with instructions for reading it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateContactImportRequest {
     /// The CSV file, at most 50 MB.
     pub file: crate::File,
     /// JSON text mapping contact fields (`email`, `first_name`, `last_name`, `unsubscribed`) and, under `properties`, custom property keys to CSV column names; a custom property may also name its `type` (`string`, `number` or `boolean`, default `string`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_map: Option<String>,
     /// What an import does with a row whose address is already a contact: `skip` leaves the contact alone, `upsert` updates it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_conflict: Option<ImportConflictMode>,
     /// JSON text listing the segments (objects with an `id`) to add every imported contact to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<String>,
     /// JSON text listing topic subscriptions (objects with `id` and `subscription`, `opt_in` or `opt_out`) to give every imported contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<String>,
 }
+
+crate::decode::object!(CreateContactImportRequest {
+    file: required("file"),
+    column_map: optional("column_map"),
+    on_conflict: optional("on_conflict"),
+    segments: optional("segments"),
+    topics: optional("topics"),
+});
 
 impl CreateContactImportRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1475,7 +1723,7 @@ impl CreateContactImportRequest {
 }
 
 /// A custom contact property to define.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateContactPropertyRequest {
     /// Name of the property, used as the key in a contact's `properties`.
@@ -1483,9 +1731,15 @@ pub struct CreateContactPropertyRequest {
     /// Type of the values a contact property holds.
     pub r#type: ContactPropertyType,
     /// A value that is either text or a number; the API keeps the JSON type it was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_value: Option<ScalarValue>,
 }
+
+crate::decode::object!(CreateContactPropertyRequest {
+    key: required("key"),
+    r#type: required("type"),
+    fallback_value: optional("fallback_value"),
+});
 
 impl CreateContactPropertyRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1507,30 +1761,40 @@ impl CreateContactPropertyRequest {
 }
 
 /// A contact to add to the team's contact list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Email address of the contact.
     pub email: String,
     /// Given name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Family name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// When true, the contact receives no broadcasts at all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
     /// Values for custom contact properties, keyed by property key. A value is a string or a number, after the property's type; the property must already be defined for the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, ScalarValue>>,
     /// Segments to place the new contact in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// Initial topic subscriptions of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<ContactTopic>>,
 }
+
+crate::decode::object!(CreateContactRequest {
+    email: required("email"),
+    first_name: optional("first_name"),
+    last_name: optional("last_name"),
+    unsubscribed: optional("unsubscribed"),
+    properties: optional("properties"),
+    segments: optional("segments"),
+    topics: optional("topics"),
+});
 
 impl CreateContactRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1594,27 +1858,36 @@ impl CreateContactRequest {
 }
 
 /// A domain to claim, with the settings it gets in this team.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDomainClaimRequest {
     /// The domain name.
     pub name: String,
     /// AWS region a domain sends from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// Subdomain for the Return-Path address; `send` when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_return_path: Option<String>,
     /// Track opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_tracking: Option<bool>,
     /// Track clicks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub click_tracking: Option<bool>,
     /// Subdomain to serve click and open tracking from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_subdomain: Option<String>,
 }
+
+crate::decode::object!(CreateDomainClaimRequest {
+    name: required("name"),
+    region: optional("region"),
+    custom_return_path: optional("custom_return_path"),
+    open_tracking: optional("open_tracking"),
+    click_tracking: optional("click_tracking"),
+    tracking_subdomain: optional("tracking_subdomain"),
+});
 
 impl CreateDomainClaimRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1673,33 +1946,44 @@ impl CreateDomainClaimRequest {
 }
 
 /// A domain to register.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDomainRequest {
     /// Domain name to add, for example a subdomain used only for sending.
     pub name: String,
     /// AWS region a domain sends from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// Subdomain to use for the Return-Path (bounce) address; `send` when omitted, giving `send.<domain>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_return_path: Option<String>,
     /// Track opens of emails sent from this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_tracking: Option<bool>,
     /// Track clicks on links in HTML emails sent from this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub click_tracking: Option<bool>,
     /// Transport security policy towards receiving mail servers: `opportunistic` tries TLS and falls back to an unencrypted connection; `enforced` refuses to deliver without TLS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsMode>,
     /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<DomainCapabilities>,
     /// Subdomain to serve click and open tracking from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_subdomain: Option<String>,
 }
+
+crate::decode::object!(CreateDomainRequest {
+    name: required("name"),
+    region: optional("region"),
+    custom_return_path: optional("custom_return_path"),
+    open_tracking: optional("open_tracking"),
+    click_tracking: optional("click_tracking"),
+    tls: optional("tls"),
+    capabilities: optional("capabilities"),
+    tracking_subdomain: optional("tracking_subdomain"),
+});
 
 impl CreateDomainRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1774,15 +2058,20 @@ impl CreateDomainRequest {
 }
 
 /// An event to define.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateEventRequest {
     /// Name of the event; it may not start with `resend:`.
     pub name: String,
     /// The fields an event's payload carries: a flat map from field name to type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<EventSchema>,
 }
+
+crate::decode::object!(CreateEventRequest {
+    name: required("name"),
+    schema: optional("schema"),
+});
 
 impl CreateEventRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1803,15 +2092,20 @@ impl CreateEventRequest {
 }
 
 /// A segment (named group of contacts) to create.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSegmentRequest {
     /// Name of the segment.
     pub name: String,
     /// Conditions on contact fields and properties that decide which contacts belong to the segment; without it, contacts are added to the segment one by one. The API does not publish the grammar of these conditions, so they are free-form JSON here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+
+crate::decode::object!(CreateSegmentRequest {
+    name: required("name"),
+    filter: optional("filter"),
+});
 
 impl CreateSegmentRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1835,12 +2129,16 @@ impl CreateSegmentRequest {
 }
 
 /// An address to suppress.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSuppressionRequest {
     /// The address.
     pub email: String,
 }
+
+crate::decode::object!(CreateSuppressionRequest {
+    email: required("email"),
+});
 
 impl CreateSuppressionRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1851,32 +2149,43 @@ impl CreateSuppressionRequest {
 }
 
 /// A template to create as a draft.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTemplateRequest {
     /// Name of the template.
     pub name: String,
     /// Alternative identifier, usable wherever the ID is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Default sender; an email sent with the template may override it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Default subject line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Default reply-to addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// HTML body; variables appear as triple-brace placeholders such as `{{{FIRST_NAME}}}`.
     pub html: String,
     /// Plain-text body; derived from `html` when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Variables the template uses, each with its type and optional fallback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<TemplateVariableInput>>,
 }
+
+crate::decode::object!(CreateTemplateRequest {
+    name: required("name"),
+    alias: optional("alias"),
+    from: optional("from"),
+    subject: optional("subject"),
+    reply_to: optional("reply_to"),
+    html: required("html"),
+    text: optional("text"),
+    variables: optional("variables"),
+});
 
 impl CreateTemplateRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1938,7 +2247,7 @@ impl CreateTemplateRequest {
 }
 
 /// A topic to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTopicRequest {
     /// Name of the topic, shown to contacts.
@@ -1946,12 +2255,19 @@ pub struct CreateTopicRequest {
     /// Subscription state of a contact for a topic.
     pub default_subscription: TopicSubscription,
     /// What emails of this topic are about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether contacts see the topic on their subscription preferences page (`public`) or not (`private`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<TopicVisibility>,
 }
+
+crate::decode::object!(CreateTopicRequest {
+    name: required("name"),
+    default_subscription: required("default_subscription"),
+    description: optional("description"),
+    visibility: optional("visibility"),
+});
 
 impl CreateTopicRequest {
     /// Takes the required fields; every other field starts unset.
@@ -1984,7 +2300,7 @@ impl CreateTopicRequest {
 }
 
 /// A webhook endpoint to register.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateWebhookRequest {
     /// HTTPS URL that receives the event POSTs.
@@ -1992,6 +2308,11 @@ pub struct CreateWebhookRequest {
     /// Event types to deliver; at least one.
     pub events: Vec<WebhookEventType>,
 }
+
+crate::decode::object!(CreateWebhookRequest {
+    endpoint: required("endpoint"),
+    events: required("events"),
+});
 
 impl CreateWebhookRequest {
     /// Takes the required fields; every other field starts unset.
@@ -2005,31 +2326,43 @@ impl CreateWebhookRequest {
 }
 
 /// A newly registered webhook.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateWebhookResponse {
     /// Always `webhook`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the webhook.
     pub id: String,
     /// Secret used to check the signature headers on each delivery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
 }
 
+crate::decode::object!(CreateWebhookResponse {
+    object: optional("object"),
+    id: required("id"),
+    signing_secret: optional("signing_secret"),
+});
+
 /// Acknowledgement returned after an object has been removed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletedObject {
     /// Kind of object that was removed, such as `domain`, `api_key` or `contact`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Identifier of the removed object.
     pub id: String,
     /// True once the object has been removed.
     pub deleted: bool,
 }
+
+crate::decode::object!(DeletedObject {
+    object: optional("object"),
+    id: required("id"),
+    deleted: required("deleted"),
+});
 
 /// DNS record type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2075,11 +2408,11 @@ impl From<&str> for DnsRecordType {
 crate::enums::string_enum!(DnsRecordType);
 
 /// A sending or receiving domain registered with the team. Listing results omit `records`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Domain {
     /// Always `domain`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the domain.
     pub id: String,
@@ -2090,36 +2423,55 @@ pub struct Domain {
     /// When the domain was added. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     pub created_at: String,
     /// AWS region a domain sends from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// Whether opens are tracked for mail from this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_tracking: Option<bool>,
     /// Whether link clicks are tracked for mail from this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub click_tracking: Option<bool>,
     /// Subdomain that serves click and open tracking, if one is configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_subdomain: Option<String>,
     /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<DomainCapabilities>,
     /// DNS records to publish for this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<DomainRecord>>,
 }
 
+crate::decode::object!(Domain {
+    object: optional("object"),
+    id: required("id"),
+    name: required("name"),
+    status: required("status"),
+    created_at: required("created_at"),
+    region: optional("region"),
+    open_tracking: optional("open_tracking"),
+    click_tracking: optional("click_tracking"),
+    tracking_subdomain: optional("tracking_subdomain"),
+    capabilities: optional("capabilities"),
+    records: optional("records"),
+});
+
 /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainCapabilities {
     /// Whether a domain capability is switched on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sending: Option<CapabilityState>,
     /// Whether a domain capability is switched on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiving: Option<CapabilityState>,
 }
+
+crate::decode::object!(DomainCapabilities {
+    sending: optional("sending"),
+    receiving: optional("receiving"),
+});
 
 impl DomainCapabilities {
     /// Every field starts unset.
@@ -2147,42 +2499,56 @@ impl DomainCapabilities {
 }
 
 /// A request to move a domain from another account to this team.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainClaim {
     /// Always `domain_claim`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the claim.
     pub id: String,
     /// The claimed domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// State of a domain claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DomainClaimStatus>,
     /// ID of the domain created for this team by the claim, once there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// Region the domain will send from; null until it is known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// The DNS TXT record that proves the claimant controls the domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<DomainClaimRecord>,
     /// Why the claim is blocked; null when it is not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<DomainClaimBlockedReason>,
     /// Why the claim failed; null unless it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// When the claim was opened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When a pending claim lapses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }
+
+crate::decode::object!(DomainClaim {
+    object: optional("object"),
+    id: required("id"),
+    name: optional("name"),
+    status: optional("status"),
+    domain_id: optional("domain_id"),
+    region: optional("region"),
+    record: optional("record"),
+    blocked_reason: optional("blocked_reason"),
+    failure_reason: optional("failure_reason"),
+    created_at: optional("created_at"),
+    expires_at: optional("expires_at"),
+});
 
 /// Why a claim cannot go on for now.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2224,22 +2590,29 @@ impl From<&str> for DomainClaimBlockedReason {
 crate::enums::string_enum!(DomainClaimBlockedReason);
 
 /// The DNS TXT record that proves the claimant controls the domain.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainClaimRecord {
     /// The record type, always `TXT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DomainClaimRecordType>,
     /// Host name of the record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Content of the record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Suggested time to live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
 }
+
+crate::decode::object!(DomainClaimRecord {
+    r#type: optional("type"),
+    name: optional("name"),
+    value: optional("value"),
+    ttl: optional("ttl"),
+});
 
 /// The record type, always `TXT`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2332,7 +2705,7 @@ impl From<&str> for DomainClaimStatus {
 crate::enums::string_enum!(DomainClaimStatus);
 
 /// The body of an `domain.created` event: domain created.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainCreatedEvent {
     /// The event type.
@@ -2342,6 +2715,12 @@ pub struct DomainCreatedEvent {
     /// The domain a domain event is about.
     pub data: DomainEventData,
 }
+
+crate::decode::object!(DomainCreatedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2375,7 +2754,7 @@ impl From<&str> for DomainCreatedEventType {
 crate::enums::string_enum!(DomainCreatedEventType);
 
 /// The body of an `domain.deleted` event: domain deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainDeletedEvent {
     /// The event type.
@@ -2385,6 +2764,12 @@ pub struct DomainDeletedEvent {
     /// The domain a domain event is about.
     pub data: DomainEventData,
 }
+
+crate::decode::object!(DomainDeletedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2418,7 +2803,7 @@ impl From<&str> for DomainDeletedEventType {
 crate::enums::string_enum!(DomainDeletedEventType);
 
 /// The domain a domain event is about.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainEventData {
     /// ID of the domain.
@@ -2434,6 +2819,15 @@ pub struct DomainEventData {
     /// The DNS records the domain needs.
     pub records: Vec<WebhookDomainRecord>,
 }
+
+crate::decode::object!(DomainEventData {
+    id: required("id"),
+    name: required("name"),
+    status: required("status"),
+    created_at: required("created_at"),
+    region: required("region"),
+    records: required("records"),
+});
 
 /// Verification status of the domain as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2487,7 +2881,7 @@ impl From<&str> for DomainEventDataStatus {
 crate::enums::string_enum!(DomainEventDataStatus);
 
 /// A DNS record that must exist in the domain's zone for verification to succeed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainRecord {
     /// What a DNS record is for: `SPF` and `DKIM` authenticate sending, `Receiving` routes inbound mail, `Tracking` and `TrackingCAA` serve the click and open tracking subdomain.
@@ -2497,17 +2891,27 @@ pub struct DomainRecord {
     /// DNS record type.
     pub r#type: DnsRecordType,
     /// Time to live to configure, usually `Auto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
     /// Verification state of a single DNS record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DomainRecordStatus>,
     /// Content the record must hold.
     pub value: String,
     /// Preference value; present only on MX records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
+
+crate::decode::object!(DomainRecord {
+    record: required("record"),
+    name: required("name"),
+    r#type: required("type"),
+    ttl: optional("ttl"),
+    status: optional("status"),
+    value: required("value"),
+    priority: optional("priority"),
+});
 
 /// What a DNS record is for: `SPF` and `DKIM` authenticate sending, `Receiving` routes inbound mail, `Tracking` and `TrackingCAA` serve the click and open tracking subdomain.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2659,7 +3063,7 @@ impl From<&str> for DomainStatus {
 crate::enums::string_enum!(DomainStatus);
 
 /// The body of an `domain.updated` event: domain updated.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainUpdatedEvent {
     /// The event type.
@@ -2669,6 +3073,12 @@ pub struct DomainUpdatedEvent {
     /// The domain a domain event is about.
     pub data: DomainEventData,
 }
+
+crate::decode::object!(DomainUpdatedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2702,85 +3112,115 @@ impl From<&str> for DomainUpdatedEventType {
 crate::enums::string_enum!(DomainUpdatedEventType);
 
 /// An email sent through the API. Listing endpoints return a subset of these fields (without the bodies).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Email {
     /// Always `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the email.
     pub id: String,
     /// Value of the `Message-ID` header the email went out with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Sender as given when the email was sent.
     pub from: String,
     /// Primary recipients.
     pub to: Vec<String>,
     /// Carbon-copy recipients.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
     /// Blind-carbon-copy recipients.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc: Option<Vec<String>>,
     /// Reply-to addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// Subject line.
     pub subject: String,
     /// HTML body, when the email had one. Absent from list results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Plain-text body, when the email had one. Absent from list results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// When the email was accepted by the API. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
     pub created_at: String,
     /// When a scheduled email is due to go out; null for immediate sends. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
     /// Most recent delivery event recorded for an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_event: Option<EmailEvent>,
     /// Tags the email was sent with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
+crate::decode::object!(Email {
+    object: optional("object"),
+    id: required("id"),
+    message_id: optional("message_id"),
+    from: required("from"),
+    to: required("to"),
+    cc: optional("cc"),
+    bcc: optional("bcc"),
+    reply_to: optional("reply_to"),
+    subject: required("subject"),
+    html: optional("html"),
+    text: optional("text"),
+    created_at: required("created_at"),
+    scheduled_at: optional("scheduled_at"),
+    last_event: optional("last_event"),
+    tags: optional("tags"),
+});
+
 /// Metadata of one attachment of a sent or received email, with a short-lived link to download it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAttachment {
     /// Always `attachment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the attachment.
     pub id: String,
     /// File name of the attachment, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// MIME type of the attachment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Content-ID of an inline attachment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
     /// How a mail client is meant to present an attachment: inline in the body or as a separate file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<AttachmentDisposition>,
     /// Signed URL from which the attachment's bytes can be fetched until `expires_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// When `download_url` stops working (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Size of the attachment in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
+crate::decode::object!(EmailAttachment {
+    object: optional("object"),
+    id: required("id"),
+    filename: optional("filename"),
+    content_type: optional("content_type"),
+    content_id: optional("content_id"),
+    content_disposition: optional("content_disposition"),
+    download_url: optional("download_url"),
+    expires_at: optional("expires_at"),
+    size: optional("size"),
+});
+
 /// The body of an `email.bounced` event: email bounced.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailBouncedEvent {
     /// The event type.
@@ -2791,8 +3231,14 @@ pub struct EmailBouncedEvent {
     pub data: EmailBouncedEventData,
 }
 
+crate::decode::object!(EmailBouncedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
+
 /// The email that bounced, and why.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailBouncedEventData {
     /// ID of the email.
@@ -2806,20 +3252,33 @@ pub struct EmailBouncedEventData {
     /// Subject line of the email.
     pub subject: String,
     /// ID of the broadcast the email belongs to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast_id: Option<String>,
     /// ID of the template the email was made from, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// The email's tags, name to value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// Custom headers the email was sent with (absent when there were none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<WebhookEmailHeader>>,
     /// Why the receiving server refused an email.
     pub bounce: WebhookBounce,
 }
+
+crate::decode::object!(EmailBouncedEventData {
+    email_id: required("email_id"),
+    created_at: required("created_at"),
+    from: required("from"),
+    to: required("to"),
+    subject: required("subject"),
+    broadcast_id: optional("broadcast_id"),
+    template_id: optional("template_id"),
+    tags: optional("tags"),
+    headers: optional("headers"),
+    bounce: required("bounce"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2853,7 +3312,7 @@ impl From<&str> for EmailBouncedEventType {
 crate::enums::string_enum!(EmailBouncedEventType);
 
 /// The body of an `email.clicked` event: email clicked.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailClickedEvent {
     /// The event type.
@@ -2864,8 +3323,14 @@ pub struct EmailClickedEvent {
     pub data: EmailClickedEventData,
 }
 
+crate::decode::object!(EmailClickedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
+
 /// The email whose link was followed, and the click.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailClickedEventData {
     /// ID of the email.
@@ -2879,20 +3344,33 @@ pub struct EmailClickedEventData {
     /// Subject line of the email.
     pub subject: String,
     /// ID of the broadcast the email belongs to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast_id: Option<String>,
     /// ID of the template the email was made from, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// The email's tags, name to value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// Custom headers the email was sent with (absent when there were none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<WebhookEmailHeader>>,
     /// One click on a tracked link.
     pub click: WebhookClick,
 }
+
+crate::decode::object!(EmailClickedEventData {
+    email_id: required("email_id"),
+    created_at: required("created_at"),
+    from: required("from"),
+    to: required("to"),
+    subject: required("subject"),
+    broadcast_id: optional("broadcast_id"),
+    template_id: optional("template_id"),
+    tags: optional("tags"),
+    headers: optional("headers"),
+    click: required("click"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2926,7 +3404,7 @@ impl From<&str> for EmailClickedEventType {
 crate::enums::string_enum!(EmailClickedEventType);
 
 /// The body of an `email.complained` event: email complained.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailComplainedEvent {
     /// The event type.
@@ -2936,6 +3414,12 @@ pub struct EmailComplainedEvent {
     /// The email an email event is about.
     pub data: OutboundEmailEventData,
 }
+
+crate::decode::object!(EmailComplainedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2969,7 +3453,7 @@ impl From<&str> for EmailComplainedEventType {
 crate::enums::string_enum!(EmailComplainedEventType);
 
 /// The body of an `email.delivered` event: email delivered.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailDeliveredEvent {
     /// The event type.
@@ -2979,6 +3463,12 @@ pub struct EmailDeliveredEvent {
     /// The email an email event is about.
     pub data: OutboundEmailEventData,
 }
+
+crate::decode::object!(EmailDeliveredEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3012,7 +3502,7 @@ impl From<&str> for EmailDeliveredEventType {
 crate::enums::string_enum!(EmailDeliveredEventType);
 
 /// The body of an `email.delivery_delayed` event: email delivery delayed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailDeliveryDelayedEvent {
     /// The event type.
@@ -3022,6 +3512,12 @@ pub struct EmailDeliveryDelayedEvent {
     /// The email an email event is about.
     pub data: OutboundEmailEventData,
 }
+
+crate::decode::object!(EmailDeliveryDelayedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3130,7 +3626,7 @@ impl From<&str> for EmailEvent {
 crate::enums::string_enum!(EmailEvent);
 
 /// The body of an `email.failed` event: email failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailFailedEvent {
     /// The event type.
@@ -3141,8 +3637,14 @@ pub struct EmailFailedEvent {
     pub data: EmailFailedEventData,
 }
 
+crate::decode::object!(EmailFailedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
+
 /// The email that could not be sent, and why.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailFailedEventData {
     /// ID of the email.
@@ -3156,20 +3658,33 @@ pub struct EmailFailedEventData {
     /// Subject line of the email.
     pub subject: String,
     /// ID of the broadcast the email belongs to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast_id: Option<String>,
     /// ID of the template the email was made from, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// The email's tags, name to value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// Custom headers the email was sent with (absent when there were none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<WebhookEmailHeader>>,
     /// Why an email could not be sent.
     pub failed: WebhookFailure,
 }
+
+crate::decode::object!(EmailFailedEventData {
+    email_id: required("email_id"),
+    created_at: required("created_at"),
+    from: required("from"),
+    to: required("to"),
+    subject: required("subject"),
+    broadcast_id: optional("broadcast_id"),
+    template_id: optional("template_id"),
+    tags: optional("tags"),
+    headers: optional("headers"),
+    failed: required("failed"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3318,34 +3833,45 @@ impl From<&str> for EmailMetricName {
 crate::enums::string_enum!(EmailMetricName);
 
 /// Email metrics of a date range.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailMetrics {
     /// Always `metrics`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Start of the range that was counted (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// End of the range that was counted (ISO 8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Names of the metrics computed, as given in the request or all of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
     /// The dimensions of the breakdown in `data`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<MetricsDimension>>,
     /// Length of one period of a metrics breakdown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub granularity: Option<MetricsGranularity>,
     /// Each metric over the whole range, keyed by metric name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<std::collections::BTreeMap<String, f64>>,
     /// One row per combination of dimension values; empty without dimensions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<EmailMetricsRow>>,
 }
+
+crate::decode::object!(EmailMetrics {
+    object: optional("object"),
+    start_date: optional("start_date"),
+    end_date: optional("end_date"),
+    metrics: optional("metrics"),
+    dimensions: optional("dimensions"),
+    granularity: optional("granularity"),
+    totals: optional("totals"),
+    data: optional("data"),
+});
 
 /// One row of a metrics breakdown: the values of the requested dimensions, then each requested metric keyed by its name.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3375,7 +3901,7 @@ pub struct EmailMetricsRow {
 }
 
 /// The body of an `email.opened` event: email opened.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailOpenedEvent {
     /// The event type.
@@ -3385,6 +3911,12 @@ pub struct EmailOpenedEvent {
     /// The email an email event is about.
     pub data: OutboundEmailEventData,
 }
+
+crate::decode::object!(EmailOpenedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3418,7 +3950,7 @@ impl From<&str> for EmailOpenedEventType {
 crate::enums::string_enum!(EmailOpenedEventType);
 
 /// The body of an `email.received` event: email received.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailReceivedEvent {
     /// The event type.
@@ -3429,8 +3961,14 @@ pub struct EmailReceivedEvent {
     pub data: EmailReceivedEventData,
 }
 
+crate::decode::object!(EmailReceivedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
+
 /// The metadata of a received email (its body is fetched separately).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailReceivedEventData {
     /// ID of the received email.
@@ -3452,6 +3990,18 @@ pub struct EmailReceivedEventData {
     /// The attachments' metadata.
     pub attachments: Vec<WebhookAttachment>,
 }
+
+crate::decode::object!(EmailReceivedEventData {
+    email_id: required("email_id"),
+    created_at: required("created_at"),
+    from: required("from"),
+    to: required("to"),
+    subject: required("subject"),
+    message_id: required("message_id"),
+    bcc: required("bcc"),
+    cc: required("cc"),
+    attachments: required("attachments"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3485,7 +4035,7 @@ impl From<&str> for EmailReceivedEventType {
 crate::enums::string_enum!(EmailReceivedEventType);
 
 /// The body of an `email.scheduled` event: email scheduled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailScheduledEvent {
     /// The event type.
@@ -3495,6 +4045,12 @@ pub struct EmailScheduledEvent {
     /// The email an email event is about.
     pub data: OutboundEmailEventData,
 }
+
+crate::decode::object!(EmailScheduledEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3528,7 +4084,7 @@ impl From<&str> for EmailScheduledEventType {
 crate::enums::string_enum!(EmailScheduledEventType);
 
 /// The body of an `email.sent` event: email sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailSentEvent {
     /// The event type.
@@ -3538,6 +4094,12 @@ pub struct EmailSentEvent {
     /// The email an email event is about.
     pub data: OutboundEmailEventData,
 }
+
+crate::decode::object!(EmailSentEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3571,7 +4133,7 @@ impl From<&str> for EmailSentEventType {
 crate::enums::string_enum!(EmailSentEventType);
 
 /// The body of an `email.suppressed` event: email suppressed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailSuppressedEvent {
     /// The event type.
@@ -3582,8 +4144,14 @@ pub struct EmailSuppressedEvent {
     pub data: EmailSuppressedEventData,
 }
 
+crate::decode::object!(EmailSuppressedEvent {
+    r#type: required("type"),
+    created_at: required("created_at"),
+    data: required("data"),
+});
+
 /// The email that was not sent, and the suppression that stopped it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailSuppressedEventData {
     /// ID of the email.
@@ -3597,20 +4165,33 @@ pub struct EmailSuppressedEventData {
     /// Subject line of the email.
     pub subject: String,
     /// ID of the broadcast the email belongs to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast_id: Option<String>,
     /// ID of the template the email was made from, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// The email's tags, name to value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// Custom headers the email was sent with (absent when there were none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<WebhookEmailHeader>>,
     /// Why an address is suppressed.
     pub suppressed: WebhookSuppression,
 }
+
+crate::decode::object!(EmailSuppressedEventData {
+    email_id: required("email_id"),
+    created_at: required("created_at"),
+    from: required("from"),
+    to: required("to"),
+    subject: required("subject"),
+    broadcast_id: optional("broadcast_id"),
+    template_id: optional("template_id"),
+    tags: optional("tags"),
+    headers: optional("headers"),
+    suppressed: required("suppressed"),
+});
 
 /// The event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3644,15 +4225,20 @@ impl From<&str> for EmailSuppressedEventType {
 crate::enums::string_enum!(EmailSuppressedEventType);
 
 /// Selects a published template to render the email from. When a template is used the request must not also carry `html` or `text`; `from`, `subject` and `reply_to` in the request override the template's defaults.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailTemplateRef {
     /// ID or alias of a published template.
     pub id: String,
     /// Values for the template's variables, keyed by variable name. Every variable used by the template without a fallback must be supplied. A value is a string (at most 2,000 characters) or a number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<std::collections::BTreeMap<String, ScalarValue>>,
 }
+
+crate::decode::object!(EmailTemplateRef {
+    id: required("id"),
+    variables: optional("variables"),
+});
 
 impl EmailTemplateRef {
     /// Takes the required fields; every other field starts unset.
@@ -3676,7 +4262,7 @@ impl EmailTemplateRef {
 }
 
 /// Body of every error response produced by the API itself. Intermediaries in front of the API (load balancers, CDNs) may instead return an HTML page or an empty body, so clients must cope with error responses that do not match this schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Error {
     /// HTTP status code of the response, repeated in the body.
@@ -3687,6 +4273,12 @@ pub struct Error {
     /// Machine-readable error code carried in the `name` field of every error body. Clients should treat a code outside this list as an unknown error of the response's HTTP status. `x-retryable` lists the codes for which repeating the same request later can succeed; the quota codes are deliberately absent because waiting a few seconds cannot lift a daily or monthly quota.
     pub name: ErrorCode,
 }
+
+crate::decode::object!(Error {
+    status_code: required("statusCode"),
+    message: required("message"),
+    name: required("name"),
+});
 
 /// Machine-readable error code carried in the `name` field of every error body. Clients should treat a code outside this list as an unknown error of the response's HTTP status. `x-retryable` lists the codes for which repeating the same request later can succeed; the quota codes are deliberately absent because waiting a few seconds cannot lift a daily or monthly quota.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3804,27 +4396,36 @@ impl From<&str> for ErrorCode {
 crate::enums::string_enum!(ErrorCode);
 
 /// A named event that the application sends and automations react to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Event {
     /// Always `event`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the event.
     pub id: String,
     /// Name of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields of the payload with their types; null when the event declares none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<std::collections::BTreeMap<String, EventFieldType>>,
     /// When the event was defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the event last changed; null if never.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+
+crate::decode::object!(Event {
+    object: optional("object"),
+    id: required("id"),
+    name: optional("name"),
+    schema: optional("schema"),
+    created_at: optional("created_at"),
+    updated_at: optional("updated_at"),
+});
 
 /// Type of one field of an event's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3959,357 +4560,515 @@ impl From<&str> for ImportConflictMode {
 crate::enums::string_enum!(ImportConflictMode);
 
 /// Clicks of one recipient on one link.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkClicks {
     /// The link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// How often the recipient clicked it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clicks: Option<i64>,
 }
 
+crate::decode::object!(LinkClicks {
+    url: optional("url"),
+    clicks: optional("clicks"),
+});
+
 /// One page of the team's API keys.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListApiKeysResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// API keys on this page.
     pub data: Vec<ApiKey>,
 }
 
+crate::decode::object!(ListApiKeysResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of runs of an automation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListAutomationRunsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Runs on this page.
     pub data: Vec<AutomationRunSummary>,
 }
 
+crate::decode::object!(ListAutomationRunsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of automations.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListAutomationsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Automations on this page.
     pub data: Vec<AutomationSummary>,
 }
 
+crate::decode::object!(ListAutomationsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of the clicked links of a broadcast.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListBroadcastClickedLinksResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Links on this page.
     pub data: Vec<BroadcastClickedLink>,
 }
 
+crate::decode::object!(ListBroadcastClickedLinksResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of recipients of a broadcast.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListBroadcastRecipientsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Recipients on this page.
     pub data: Vec<BroadcastRecipient>,
 }
 
+crate::decode::object!(ListBroadcastRecipientsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of the team's broadcasts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListBroadcastsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Broadcasts on this page.
     pub data: Vec<Broadcast>,
 }
 
+crate::decode::object!(ListBroadcastsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of contact imports.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListContactImportsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Imports on this page.
     pub data: Vec<ContactImport>,
 }
 
+crate::decode::object!(ListContactImportsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of contact properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListContactPropertiesResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Properties on this page.
     pub data: Vec<ContactProperty>,
 }
 
+crate::decode::object!(ListContactPropertiesResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of a contact's topic subscriptions.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListContactTopicsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Subscriptions on this page.
     pub data: Vec<ContactTopicSubscription>,
 }
 
+crate::decode::object!(ListContactTopicsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of contacts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListContactsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Contacts on this page.
     pub data: Vec<Contact>,
 }
 
+crate::decode::object!(ListContactsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of the team's domains.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListDomainsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Domains on this page (without `records`).
     pub data: Vec<Domain>,
 }
 
+crate::decode::object!(ListDomainsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of the attachments of a sent or received email.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListEmailAttachmentsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Attachments on this page.
     pub data: Vec<EmailAttachment>,
 }
 
+crate::decode::object!(ListEmailAttachmentsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of emails sent by the team, newest first.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListEmailsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Emails on this page.
     pub data: Vec<Email>,
 }
 
+crate::decode::object!(ListEmailsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of event definitions.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListEventsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Events on this page.
     pub data: Vec<Event>,
 }
 
+crate::decode::object!(ListEventsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of API request logs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLogsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Log entries on this page.
     pub data: Vec<LogSummary>,
 }
 
+crate::decode::object!(ListLogsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of OAuth grants.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOAuthGrantsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Grants on this page.
     pub data: Vec<OAuthGrant>,
 }
 
+crate::decode::object!(ListOAuthGrantsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of received emails, newest first.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListReceivedEmailsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Received emails on this page.
     pub data: Vec<ReceivedEmailSummary>,
 }
 
+crate::decode::object!(ListReceivedEmailsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of the team's segments.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSegmentsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Segments on this page.
     pub data: Vec<Segment>,
 }
 
+crate::decode::object!(ListSegmentsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of suppressed addresses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSuppressionsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Suppressions on this page.
     pub data: Vec<Suppression>,
 }
 
+crate::decode::object!(ListSuppressionsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of templates.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Templates on this page.
     pub data: Vec<TemplateSummary>,
 }
 
+crate::decode::object!(ListTemplatesResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of topics.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListTopicsResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Topics on this page.
     pub data: Vec<Topic>,
 }
 
+crate::decode::object!(ListTopicsResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One page of the team's webhooks.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListWebhooksResponse {
     /// Always `list` for paginated collections.
     pub object: String,
     /// True when further items exist beyond this page; pass the `id` of the last item as `after` (or of the first item as `before`) to fetch them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Webhooks on this page.
     pub data: Vec<Webhook>,
 }
 
+crate::decode::object!(ListWebhooksResponse {
+    object: required("object"),
+    has_more: optional("has_more"),
+    data: required("data"),
+});
+
 /// One API request the team made, with its request and response bodies.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Log {
     /// ID of the log entry.
     pub id: String,
     /// When the request was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Path that was called.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// HTTP method of a logged request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<HttpMethod>,
     /// HTTP status of the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_status: Option<i64>,
     /// User-Agent header of the request, if it had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// Always `log`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// JSON body of the request, if it had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_body: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// JSON body of the answer, if it had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_body: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
+crate::decode::object!(Log {
+    id: required("id"),
+    created_at: optional("created_at"),
+    endpoint: optional("endpoint"),
+    method: optional("method"),
+    response_status: optional("response_status"),
+    user_agent: optional("user_agent"),
+    object: optional("object"),
+    request_body: optional("request_body"),
+    response_body: optional("response_body"),
+});
+
 /// One API request the team made, as listed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct LogSummary {
     /// ID of the log entry.
     pub id: String,
     /// When the request was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Path that was called.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// HTTP method of a logged request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<HttpMethod>,
     /// HTTP status of the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_status: Option<i64>,
     /// User-Agent header of the request, if it had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+
+crate::decode::object!(LogSummary {
+    id: required("id"),
+    created_at: optional("created_at"),
+    endpoint: optional("endpoint"),
+    method: optional("method"),
+    response_status: optional("response_status"),
+    user_agent: optional("user_agent"),
+});
 
 /// What a metrics breakdown is grouped by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4398,56 +5157,76 @@ impl From<&str> for MetricsGranularity {
 crate::enums::string_enum!(MetricsGranularity);
 
 /// The application an OAuth grant was given to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuthClient {
     /// Name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Address of the application's logo, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_uri: Option<String>,
 }
 
+crate::decode::object!(OAuthClient {
+    name: optional("name"),
+    logo_uri: optional("logo_uri"),
+});
+
 /// Access to the team that was granted to an application through OAuth.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuthGrant {
     /// ID of the grant.
     pub id: String,
     /// ID of the application's OAuth client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// What the application may do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// When the access was granted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the grant was revoked; null while it is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
     /// Why the grant was revoked; null while it is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_reason: Option<String>,
     /// The application an OAuth grant was given to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<OAuthClient>,
 }
 
+crate::decode::object!(OAuthGrant {
+    id: required("id"),
+    client_id: optional("client_id"),
+    scopes: optional("scopes"),
+    created_at: optional("created_at"),
+    revoked_at: optional("revoked_at"),
+    revoked_reason: optional("revoked_reason"),
+    client: optional("client"),
+});
+
 /// Minimal acknowledgement returned by many write operations: the kind of object that was affected and its identifier.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ObjectReference {
     /// Kind of object the operation acted on, such as `email`, `domain`, `contact` or `broadcast`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Identifier of the affected object.
     pub id: String,
 }
 
+crate::decode::object!(ObjectReference {
+    object: optional("object"),
+    id: required("id"),
+});
+
 /// The email an email event is about.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct OutboundEmailEventData {
     /// ID of the email.
@@ -4461,126 +5240,178 @@ pub struct OutboundEmailEventData {
     /// Subject line of the email.
     pub subject: String,
     /// ID of the broadcast the email belongs to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast_id: Option<String>,
     /// ID of the template the email was made from, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// The email's tags, name to value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// Custom headers the email was sent with (absent when there were none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<WebhookEmailHeader>>,
 }
 
+crate::decode::object!(OutboundEmailEventData {
+    email_id: required("email_id"),
+    created_at: required("created_at"),
+    from: required("from"),
+    to: required("to"),
+    subject: required("subject"),
+    broadcast_id: optional("broadcast_id"),
+    template_id: optional("template_id"),
+    tags: optional("tags"),
+    headers: optional("headers"),
+});
+
 /// A received email with its bodies and headers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReceivedEmail {
     /// Always `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the received email.
     pub id: String,
     /// Recipient addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Vec<String>>,
     /// Sender address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Subject line; null when the email had none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Value of the email's `Message-ID` header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Blind-carbon-copy addresses known for the email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc: Option<Vec<String>>,
     /// Carbon-copy addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
     /// Addresses replies should go to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// When the email arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Attachments of the email, without their content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<ReceivedEmailAttachment>>,
     /// HTML body, if the email had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Plain-text body, if the email had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The email's headers, keyed by header name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
+crate::decode::object!(ReceivedEmail {
+    object: optional("object"),
+    id: required("id"),
+    to: optional("to"),
+    from: optional("from"),
+    subject: optional("subject"),
+    message_id: optional("message_id"),
+    bcc: optional("bcc"),
+    cc: optional("cc"),
+    reply_to: optional("reply_to"),
+    created_at: optional("created_at"),
+    attachments: optional("attachments"),
+    html: optional("html"),
+    text: optional("text"),
+    headers: optional("headers"),
+});
+
 /// Metadata of one attachment of a received email.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReceivedEmailAttachment {
     /// ID of the attachment; fetch it for a download link.
     pub id: String,
     /// File name of the attachment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// MIME type of the attachment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Content-ID of an inline attachment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
     /// How a mail client is meant to present an attachment: inline in the body or as a separate file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<AttachmentDisposition>,
     /// Size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
+crate::decode::object!(ReceivedEmailAttachment {
+    id: required("id"),
+    filename: optional("filename"),
+    content_type: optional("content_type"),
+    content_id: optional("content_id"),
+    content_disposition: optional("content_disposition"),
+    size: optional("size"),
+});
+
 /// An email that arrived at one of the team's receiving domains: its envelope and the metadata of its attachments, without bodies.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReceivedEmailSummary {
     /// Always `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the received email.
     pub id: String,
     /// Recipient addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Vec<String>>,
     /// Sender address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Subject line; null when the email had none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Value of the email's `Message-ID` header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Blind-carbon-copy addresses known for the email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc: Option<Vec<String>>,
     /// Carbon-copy addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
     /// Addresses replies should go to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// When the email arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Attachments of the email, without their content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<ReceivedEmailAttachment>>,
 }
+
+crate::decode::object!(ReceivedEmailSummary {
+    object: optional("object"),
+    id: required("id"),
+    to: optional("to"),
+    from: optional("from"),
+    subject: optional("subject"),
+    message_id: optional("message_id"),
+    bcc: optional("bcc"),
+    cc: optional("cc"),
+    reply_to: optional("reply_to"),
+    created_at: optional("created_at"),
+    attachments: optional("attachments"),
+});
 
 /// AWS region a domain sends from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4626,16 +5457,21 @@ impl From<&str> for Region {
 crate::enums::string_enum!(Region);
 
 /// Suppressions to lift, given either by address or by ID (not both).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveSuppressionsRequest {
     /// Between 1 and 100 suppressed addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
     /// Between 1 and 100 suppression IDs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
+
+crate::decode::object!(RemoveSuppressionsRequest {
+    emails: optional("emails"),
+    ids: optional("ids"),
+});
 
 impl RemoveSuppressionsRequest {
     /// Every field starts unset.
@@ -4660,48 +5496,66 @@ impl RemoveSuppressionsRequest {
 }
 
 /// The suppressions that were lifted.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveSuppressionsResponse {
     /// One entry per removed suppression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<DeletedObject>>,
 }
 
+crate::decode::object!(RemoveSuppressionsResponse {
+    data: optional("data"),
+});
+
 /// A contact's membership of a segment that was just ended.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemovedContactSegmentMembership {
     /// Always `contact_segment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// ID of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
     /// True once the contact is out of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
+crate::decode::object!(RemovedContactSegmentMembership {
+    object: optional("object"),
+    contact_id: optional("contact_id"),
+    segment_id: optional("segment_id"),
+    deleted: optional("deleted"),
+});
+
 /// A grant that was just revoked.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RevokedOAuthGrant {
     /// Always `oauth_grant`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the grant.
     pub id: String,
     /// When the grant was revoked (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
     /// Why the grant was revoked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_reason: Option<String>,
 }
+
+crate::decode::object!(RevokedOAuthGrant {
+    object: optional("object"),
+    id: required("id"),
+    revoked_at: optional("revoked_at"),
+    revoked_reason: optional("revoked_reason"),
+});
 
 /// A value that is either text or a number; the API keeps the JSON type it was given.
 ///
@@ -4717,46 +5571,63 @@ pub enum ScalarValue {
 }
 
 /// A named group of contacts that broadcasts can target.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Segment {
     /// Always `segment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the segment.
     pub id: String,
     /// Name of the segment.
     pub name: String,
     /// When the segment was created. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The segment's membership conditions, when it has any (only when a single segment is retrieved).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+
+crate::decode::object!(Segment {
+    object: optional("object"),
+    id: required("id"),
+    name: required("name"),
+    created_at: optional("created_at"),
+    filter: optional("filter"),
+});
 
 /// Between 1 and 100 emails sent in one call. Attachments are not supported in batch sends.
 pub type SendBatchEmailsRequest = Vec<SendEmailRequest>;
 
 /// IDs of the emails created by a batch send.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SendBatchEmailsResponse {
     /// One entry per email that was accepted, in request order. In a strict batch that is every email of the request.
     pub data: Vec<SendEmailResponse>,
     /// Only in a permissive batch (`x-batch-validation`); the emails that were refused, by position in the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<BatchEmailError>>,
 }
 
+crate::decode::object!(SendBatchEmailsResponse {
+    data: required("data"),
+    errors: optional("errors"),
+});
+
 /// Options for sending a draft broadcast.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SendBroadcastRequest {
     /// Send later instead of now: ISO 8601 or a natural-language phrase such as `tomorrow at 9am`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
 }
+
+crate::decode::object!(SendBroadcastRequest {
+    scheduled_at: optional("scheduled_at"),
+});
 
 impl SendBroadcastRequest {
     /// Every field starts unset.
@@ -4774,7 +5645,7 @@ impl SendBroadcastRequest {
 }
 
 /// One email to send. Provide the body as `html` and/or `text`, or name a `template`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SendEmailRequest {
     /// Sender address on a verified domain, either bare or as `Display Name <address>`.
@@ -4784,39 +5655,56 @@ pub struct SendEmailRequest {
     /// Subject line.
     pub subject: String,
     /// Carbon-copy recipients. Each entry is a bare address or `Name <address>`. The API also accepts a single string; a single address is expressed here as an array of one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
     /// Blind-carbon-copy recipients. Each entry is a bare address or `Name <address>`. The API also accepts a single string; a single address is expressed here as an array of one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc: Option<Vec<String>>,
     /// Addresses that replies should go to. Each entry is a bare address or `Name <address>`. The API also accepts a single string; a single address is expressed here as an array of one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// HTML body of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Plain-text body. When omitted, Resend derives one from `html`; send an empty string to suppress that.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Extra MIME headers to put on the message, keyed by header name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// Deliver later instead of now: an ISO 8601 timestamp or a natural-language phrase such as `in 1 hour`. A scheduled email can be rescheduled or canceled until it goes out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
     /// Files to attach. Not supported by the batch endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// Custom labels for tracking the email in events and webhooks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Selects a published template to render the email from. When a template is used the request must not also carry `html` or `text`; `from`, `subject` and `reply_to` in the request override the template's defaults.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<EmailTemplateRef>,
     /// Scope the email to a topic: contacts who opted out of it are skipped (and the send is marked failed for them), and recipients who are not contacts receive it only if the topic's default subscription is opt-in. Each recipient is checked on its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
 }
+
+crate::decode::object!(SendEmailRequest {
+    from: required("from"),
+    to: required("to"),
+    subject: required("subject"),
+    cc: optional("cc"),
+    bcc: optional("bcc"),
+    reply_to: optional("reply_to"),
+    html: optional("html"),
+    text: optional("text"),
+    headers: optional("headers"),
+    scheduled_at: optional("scheduled_at"),
+    attachments: optional("attachments"),
+    tags: optional("tags"),
+    template: optional("template"),
+    topic_id: optional("topic_id"),
+});
 
 impl SendEmailRequest {
     /// Takes the required fields; every other field starts unset.
@@ -4926,29 +5814,40 @@ impl SendEmailRequest {
 }
 
 /// Identifier assigned to an accepted email.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SendEmailResponse {
     /// ID of the email; use it to retrieve, reschedule or cancel the email.
     pub id: String,
 }
 
+crate::decode::object!(SendEmailResponse {
+    id: required("id"),
+});
+
 /// An occurrence of an event for one contact; give exactly one of `contact_id` and `email`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SendEventRequest {
     /// Name of the event.
     pub event: String,
     /// ID of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Address of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Data of this occurrence, matching the event's schema when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+
+crate::decode::object!(SendEventRequest {
+    event: required("event"),
+    contact_id: optional("contact_id"),
+    email: optional("email"),
+    payload: optional("payload"),
+});
 
 impl SendEventRequest {
     /// Takes the required fields; every other field starts unset.
@@ -4988,25 +5887,34 @@ impl SendEventRequest {
 }
 
 /// Acknowledgement of a sent event.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SentEvent {
     /// Always `event`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Name of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
 }
 
+crate::decode::object!(SentEvent {
+    object: optional("object"),
+    event: optional("event"),
+});
+
 /// Lifetime of a share link.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShareEmailRequest {
     /// How long the link stays valid, as a duration such as `30m`, `2 hours` or `1 day`; at most (and by default) 48 hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<String>,
 }
+
+crate::decode::object!(ShareEmailRequest {
+    expires_in: optional("expires_in"),
+});
 
 impl ShareEmailRequest {
     /// Every field starts unset.
@@ -5024,55 +5932,76 @@ impl ShareEmailRequest {
 }
 
 /// A link that shows an email to whoever opens it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SharedEmailLink {
     /// Always `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the shared email.
     pub id: String,
     /// The link to hand out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+crate::decode::object!(SharedEmailLink {
+    object: optional("object"),
+    id: required("id"),
+    url: optional("url"),
+});
+
 /// An automation that was just stopped.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct StoppedAutomation {
     /// Always `automation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the automation.
     pub id: String,
     /// Its state now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
+crate::decode::object!(StoppedAutomation {
+    object: optional("object"),
+    id: required("id"),
+    status: optional("status"),
+});
+
 /// An address that emails are not sent to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Suppression {
     /// Always `suppression`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the suppression.
     pub id: String,
     /// The suppressed address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Why an address is suppressed: it bounced, its owner complained, or it was added by hand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<SuppressionOrigin>,
     /// ID of what caused the suppression, such as the email that bounced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// When the address was suppressed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+
+crate::decode::object!(Suppression {
+    object: optional("object"),
+    id: required("id"),
+    email: optional("email"),
+    origin: optional("origin"),
+    source_id: optional("source_id"),
+    created_at: optional("created_at"),
+});
 
 /// Why an address is suppressed: it bounced, its owner complained, or it was added by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5114,7 +6043,7 @@ impl From<&str> for SuppressionOrigin {
 crate::enums::string_enum!(SuppressionOrigin);
 
 /// A name/value label attached to an email, echoed back in webhook events so that deliveries can be correlated with your own records.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag name: ASCII letters, digits, underscores and dashes only, at most 256 characters.
@@ -5122,6 +6051,11 @@ pub struct Tag {
     /// Tag value: ASCII letters, digits, underscores and dashes only, at most 256 characters.
     pub value: String,
 }
+
+crate::decode::object!(Tag {
+    name: required("name"),
+    value: required("value"),
+});
 
 impl Tag {
     /// Takes the required fields; every other field starts unset.
@@ -5135,57 +6069,76 @@ impl Tag {
 }
 
 /// An email template with its content.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Template {
     /// Always `template`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the template.
     pub id: String,
     /// ID of the version shown here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version_id: Option<String>,
     /// Name of the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Alternative identifier of the template, usable wherever its ID is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Default sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Default subject line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Default reply-to addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// HTML body with variable placeholders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Plain-text body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Variables the template uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<TemplateVariable>>,
     /// When the template was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the template last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Whether a template has been published (and can be sent with) or is still a draft.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TemplateStatus>,
     /// When the template was last published; null if never.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_at: Option<String>,
     /// True when the draft has changes that are not published yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_unpublished_versions: Option<bool>,
 }
+
+crate::decode::object!(Template {
+    object: optional("object"),
+    id: required("id"),
+    current_version_id: optional("current_version_id"),
+    name: optional("name"),
+    alias: optional("alias"),
+    from: optional("from"),
+    subject: optional("subject"),
+    reply_to: optional("reply_to"),
+    html: optional("html"),
+    text: optional("text"),
+    variables: optional("variables"),
+    created_at: optional("created_at"),
+    updated_at: optional("updated_at"),
+    status: optional("status"),
+    published_at: optional("published_at"),
+    has_unpublished_versions: optional("has_unpublished_versions"),
+});
 
 /// Value a template variable takes when an email supplies none; its JSON type matches the variable's type.
 ///
@@ -5259,55 +6212,74 @@ impl From<&str> for TemplateStatus {
 crate::enums::string_enum!(TemplateStatus);
 
 /// A template as listed, without its content.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateSummary {
     /// ID of the template.
     pub id: String,
     /// Name of the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether a template has been published (and can be sent with) or is still a draft.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TemplateStatus>,
     /// When the template was last published; null if never.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_at: Option<String>,
     /// When the template was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the template last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Alternative identifier of the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
 }
 
+crate::decode::object!(TemplateSummary {
+    id: required("id"),
+    name: optional("name"),
+    status: optional("status"),
+    published_at: optional("published_at"),
+    created_at: optional("created_at"),
+    updated_at: optional("updated_at"),
+    alias: optional("alias"),
+});
+
 /// A variable of a stored template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateVariable {
     /// ID of the variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the variable.
     pub key: String,
     /// Type of the values a template variable takes.
     pub r#type: TemplateVariableType,
     /// Value a template variable takes when an email supplies none; its JSON type matches the variable's type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_value: Option<TemplateFallbackValue>,
     /// When the variable was declared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the variable last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
+crate::decode::object!(TemplateVariable {
+    id: optional("id"),
+    key: required("key"),
+    r#type: required("type"),
+    fallback_value: optional("fallback_value"),
+    created_at: optional("created_at"),
+    updated_at: optional("updated_at"),
+});
+
 /// A variable a template uses, as declared when the template is written.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateVariableInput {
     /// Name of the variable, as written in the template's placeholders.
@@ -5315,9 +6287,15 @@ pub struct TemplateVariableInput {
     /// Type of the values a template variable takes.
     pub r#type: TemplateVariableType,
     /// Value a template variable takes when an email supplies none; its JSON type matches the variable's type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_value: Option<TemplateFallbackValue>,
 }
+
+crate::decode::object!(TemplateVariableInput {
+    key: required("key"),
+    r#type: required("type"),
+    fallback_value: optional("fallback_value"),
+});
 
 impl TemplateVariableInput {
     /// Takes the required fields; every other field starts unset.
@@ -5421,30 +6399,40 @@ impl From<&str> for TlsMode {
 crate::enums::string_enum!(TlsMode);
 
 /// A kind of email that contacts can opt in to or out of.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Topic {
     /// Always `topic`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the topic.
     pub id: String,
     /// Name of the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What emails of this topic are about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Subscription state of a contact for a topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_subscription: Option<TopicSubscription>,
     /// Whether contacts see the topic on their subscription preferences page (`public`) or not (`private`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<TopicVisibility>,
     /// When the topic was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+
+crate::decode::object!(Topic {
+    object: optional("object"),
+    id: required("id"),
+    name: optional("name"),
+    description: optional("description"),
+    default_subscription: optional("default_subscription"),
+    visibility: optional("visibility"),
+    created_at: optional("created_at"),
+});
 
 /// Subscription state of a contact for a topic.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5517,12 +6505,16 @@ impl From<&str> for TopicVisibility {
 crate::enums::string_enum!(TopicVisibility);
 
 /// New label for an API key.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyRequest {
     /// New label for the key, at most 50 characters.
     pub name: String,
 }
+
+crate::decode::object!(UpdateApiKeyRequest {
+    name: required("name"),
+});
 
 impl UpdateApiKeyRequest {
     /// Takes the required fields; every other field starts unset.
@@ -5533,22 +6525,29 @@ impl UpdateApiKeyRequest {
 }
 
 /// Automation fields to change; omitted fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateAutomationRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether an automation starts runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AutomationStatus>,
     /// Replacement steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<AutomationStep>>,
     /// Replacement edges.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<AutomationConnection>>,
 }
+
+crate::decode::object!(UpdateAutomationRequest {
+    name: optional("name"),
+    status: optional("status"),
+    steps: optional("steps"),
+    connections: optional("connections"),
+});
 
 impl UpdateAutomationRequest {
     /// Every field starts unset.
@@ -5592,37 +6591,49 @@ impl UpdateAutomationRequest {
 }
 
 /// Draft broadcast fields to change; omitted fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateBroadcastRequest {
     /// Segment whose contacts receive the broadcast.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
     /// Sender, bare or as `Display Name <address>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Subject line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Addresses that replies should go to; a single address is an array of one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// Preview snippet that mail clients show next to the subject.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// HTML body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Plain-text body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Internal label of the broadcast.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Topic the broadcast is scoped to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
 }
+
+crate::decode::object!(UpdateBroadcastRequest {
+    segment_id: optional("segment_id"),
+    from: optional("from"),
+    subject: optional("subject"),
+    reply_to: optional("reply_to"),
+    preview_text: optional("preview_text"),
+    html: optional("html"),
+    text: optional("text"),
+    name: optional("name"),
+    topic_id: optional("topic_id"),
+});
 
 impl UpdateBroadcastRequest {
     /// Every field starts unset.
@@ -5706,13 +6717,17 @@ impl UpdateBroadcastRequest {
 }
 
 /// New fallback value of a contact property.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateContactPropertyRequest {
     /// A value that is either text or a number; the API keeps the JSON type it was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_value: Option<ScalarValue>,
 }
+
+crate::decode::object!(UpdateContactPropertyRequest {
+    fallback_value: optional("fallback_value"),
+});
 
 impl UpdateContactPropertyRequest {
     /// Every field starts unset.
@@ -5730,25 +6745,33 @@ impl UpdateContactPropertyRequest {
 }
 
 /// Contact fields to change; omitted fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateContactRequest {
     /// New email address of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Given name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Family name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// When true, the contact receives no broadcasts at all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed: Option<bool>,
     /// Values for custom contact properties, keyed by property key. A value is a string or a number, after the property's type; the property must already be defined for the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, ScalarValue>>,
 }
+
+crate::decode::object!(UpdateContactRequest {
+    email: optional("email"),
+    first_name: optional("first_name"),
+    last_name: optional("last_name"),
+    unsubscribed: optional("unsubscribed"),
+    properties: optional("properties"),
+});
 
 impl UpdateContactRequest {
     /// Every field starts unset.
@@ -5803,12 +6826,16 @@ impl UpdateContactRequest {
 }
 
 /// Topic subscriptions to set for a contact.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateContactTopicsRequest {
     /// One entry per topic to change.
     pub topics: Vec<ContactTopic>,
 }
+
+crate::decode::object!(UpdateContactTopicsRequest {
+    topics: required("topics"),
+});
 
 impl UpdateContactTopicsRequest {
     /// Takes the required fields; every other field starts unset.
@@ -5819,40 +6846,54 @@ impl UpdateContactTopicsRequest {
 }
 
 /// A contact's subscriptions after the change.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateContactTopicsResponse {
     /// Always `contact_topics`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// The subscriptions that were set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<ContactTopic>>,
 }
 
+crate::decode::object!(UpdateContactTopicsResponse {
+    object: optional("object"),
+    contact_id: optional("contact_id"),
+    topics: optional("topics"),
+});
+
 /// Settings to change on a domain; omitted fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateDomainRequest {
     /// Track opens; only takes effect once a tracking subdomain is configured and verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_tracking: Option<bool>,
     /// Track clicks; only takes effect once a tracking subdomain is configured and verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub click_tracking: Option<bool>,
     /// Transport security policy towards receiving mail servers: `opportunistic` tries TLS and falls back to an unencrypted connection; `enforced` refuses to deliver without TLS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsMode>,
     /// Which directions of mail a domain handles. At least one capability must stay enabled; on update, omitted capabilities keep their current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<DomainCapabilities>,
     /// Subdomain to serve click and open tracking from. It can be changed but not removed; until the new CNAME record verifies, the previous subdomain stays in use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_subdomain: Option<String>,
 }
+
+crate::decode::object!(UpdateDomainRequest {
+    open_tracking: optional("open_tracking"),
+    click_tracking: optional("click_tracking"),
+    tls: optional("tls"),
+    capabilities: optional("capabilities"),
+    tracking_subdomain: optional("tracking_subdomain"),
+});
 
 impl UpdateDomainRequest {
     /// Every field starts unset.
@@ -5907,12 +6948,16 @@ impl UpdateDomainRequest {
 }
 
 /// New delivery time for a scheduled email.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateEmailRequest {
     /// New time at which the email should be delivered, as an ISO 8601 timestamp.
     pub scheduled_at: String,
 }
+
+crate::decode::object!(UpdateEmailRequest {
+    scheduled_at: required("scheduled_at"),
+});
 
 impl UpdateEmailRequest {
     /// Takes the required fields; every other field starts unset.
@@ -5925,12 +6970,16 @@ impl UpdateEmailRequest {
 }
 
 /// A new payload schema for an event.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateEventRequest {
     /// Fields of the payload with their types; null removes the schema.
     pub schema: Option<std::collections::BTreeMap<String, EventFieldType>>,
 }
+
+crate::decode::object!(UpdateEventRequest {
+    schema: optional("schema"),
+});
 
 impl UpdateEventRequest {
     /// Every field starts unset.
@@ -5951,34 +7000,45 @@ impl UpdateEventRequest {
 }
 
 /// Template fields to change; omitted fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTemplateRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New alias.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// New default sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// New default subject line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// New default reply-to addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Vec<String>>,
     /// New HTML body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// New plain-text body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The template's variables, replacing the previous list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<TemplateVariableInput>>,
 }
+
+crate::decode::object!(UpdateTemplateRequest {
+    name: optional("name"),
+    alias: optional("alias"),
+    from: optional("from"),
+    subject: optional("subject"),
+    reply_to: optional("reply_to"),
+    html: optional("html"),
+    text: optional("text"),
+    variables: optional("variables"),
+});
 
 impl UpdateTemplateRequest {
     /// Every field starts unset.
@@ -6054,19 +7114,25 @@ impl UpdateTemplateRequest {
 }
 
 /// Topic fields to change; omitted fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTopicRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether contacts see the topic on their subscription preferences page (`public`) or not (`private`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<TopicVisibility>,
 }
+
+crate::decode::object!(UpdateTopicRequest {
+    name: optional("name"),
+    description: optional("description"),
+    visibility: optional("visibility"),
+});
 
 impl UpdateTopicRequest {
     /// Every field starts unset.
@@ -6102,19 +7168,25 @@ impl UpdateTopicRequest {
 }
 
 /// Webhook settings to change; omitted fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateWebhookRequest {
     /// New destination URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// Replacement list of event types; at least one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<WebhookEventType>>,
     /// Whether a webhook currently receives deliveries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WebhookStatus>,
 }
+
+crate::decode::object!(UpdateWebhookRequest {
+    endpoint: optional("endpoint"),
+    events: optional("events"),
+    status: optional("status"),
+});
 
 impl UpdateWebhookRequest {
     /// Every field starts unset.
@@ -6150,52 +7222,70 @@ impl UpdateWebhookRequest {
 }
 
 /// A registered webhook endpoint. The signing secret is only included when a single webhook is retrieved.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Webhook {
     /// Always `webhook`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// ID of the webhook.
     pub id: String,
     /// Destination URL of the deliveries.
     pub endpoint: String,
     /// Event types delivered to this endpoint, kept as free text so that new event types do not break older clients.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
     /// Delivery state, `enabled` or `disabled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// When the webhook was registered. Resend writes timestamps as `YYYY-MM-DD HH:MM:SS.ffffff+00` (a space instead of `T`, offset without minutes), which is ISO 8601-like but not strict RFC 3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Secret used to check delivery signatures.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
 }
 
+crate::decode::object!(Webhook {
+    object: optional("object"),
+    id: required("id"),
+    endpoint: required("endpoint"),
+    events: optional("events"),
+    status: optional("status"),
+    created_at: optional("created_at"),
+    signing_secret: optional("signing_secret"),
+});
+
 /// Metadata of one attachment of a received email.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookAttachment {
     /// ID of the attachment.
     pub id: String,
     /// File name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// MIME type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// `inline` or `attachment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
     /// Content-ID, for inline images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
 }
 
+crate::decode::object!(WebhookAttachment {
+    id: required("id"),
+    filename: optional("filename"),
+    content_type: optional("content_type"),
+    content_disposition: optional("content_disposition"),
+    content_id: optional("content_id"),
+});
+
 /// Why the receiving server refused an email.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookBounce {
     /// The receiving server's SMTP answers, one per recipient.
@@ -6209,6 +7299,13 @@ pub struct WebhookBounce {
     /// Kind of bounce.
     pub r#type: WebhookBounceType,
 }
+
+crate::decode::object!(WebhookBounce {
+    diagnostic_code: required("diagnosticCode"),
+    message: required("message"),
+    sub_type: required("subType"),
+    r#type: required("type"),
+});
 
 /// Finer kind of bounce.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6305,7 +7402,7 @@ impl From<&str> for WebhookBounceType {
 crate::enums::string_enum!(WebhookBounceType);
 
 /// One click on a tracked link.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookClick {
     /// IP address the click came from.
@@ -6320,8 +7417,15 @@ pub struct WebhookClick {
     pub user_agent: String,
 }
 
+crate::decode::object!(WebhookClick {
+    ip_address: required("ipAddress"),
+    link: required("link"),
+    timestamp: required("timestamp"),
+    user_agent: required("userAgent"),
+});
+
 /// One DNS record of a domain, as a domain event reports it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookDomainRecord {
     /// What the record is for (SPF and DKIM for sending, Receiving MX for inbound mail, Tracking and TrackingCAA for open and click tracking).
@@ -6337,9 +7441,19 @@ pub struct WebhookDomainRecord {
     /// Verification status of this record.
     pub status: WebhookDomainRecordStatus,
     /// Priority (MX records only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
+
+crate::decode::object!(WebhookDomainRecord {
+    record: required("record"),
+    name: required("name"),
+    value: required("value"),
+    r#type: required("type"),
+    ttl: required("ttl"),
+    status: required("status"),
+    priority: optional("priority"),
+});
 
 /// What the record is for (SPF and DKIM for sending, Receiving MX for inbound mail, Tracking and TrackingCAA for open and click tracking).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6436,7 +7550,7 @@ impl From<&str> for WebhookDomainRecordStatus {
 crate::enums::string_enum!(WebhookDomainRecordStatus);
 
 /// One custom header of an email.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookEmailHeader {
     /// Header name.
@@ -6444,6 +7558,11 @@ pub struct WebhookEmailHeader {
     /// Header value.
     pub value: String,
 }
+
+crate::decode::object!(WebhookEmailHeader {
+    name: required("name"),
+    value: required("value"),
+});
 
 /// Kind of event a webhook can subscribe to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6541,12 +7660,16 @@ impl From<&str> for WebhookEventType {
 crate::enums::string_enum!(WebhookEventType);
 
 /// Why an email could not be sent.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookFailure {
     /// The reason, as a code.
     pub reason: String,
 }
+
+crate::decode::object!(WebhookFailure {
+    reason: required("reason"),
+});
 
 /// Whether a webhook currently receives deliveries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6584,7 +7707,7 @@ impl From<&str> for WebhookStatus {
 crate::enums::string_enum!(WebhookStatus);
 
 /// Why an address is suppressed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookSuppression {
     /// The receiving server's SMTP answers, one per recipient.
@@ -6597,6 +7720,13 @@ pub struct WebhookSuppression {
     /// Which list the address is on.
     pub r#type: WebhookSuppressionType,
 }
+
+crate::decode::object!(WebhookSuppression {
+    diagnostic_code: required("diagnosticCode"),
+    message: required("message"),
+    reason: required("reason"),
+    r#type: required("type"),
+});
 
 /// What put the address on the list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

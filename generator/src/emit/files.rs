@@ -89,6 +89,7 @@ pub fn lib_rs(api: &Api, settings: Settings<'_>) -> TokenStream {
         )]
 
         mod client;
+        mod decode;
         mod enums;
         mod error;
         mod pacer;
@@ -334,7 +335,10 @@ pub fn readme(api: &Api, settings: Settings<'_>) -> String {
          false, features = [\"rustls-aws-lc-rs\"]` (plus the features it uses); then nothing \
          is installed. With neither feature, install a provider before building a client (else \
          building returns a configuration error). A client that sends through a \
-         `reqwest::Client` of your own (`ClientBuilder::http_client`) installs nothing.\n"
+         `reqwest::Client` of your own (`ClientBuilder::http_client`) installs nothing. ring \
+         has no post-quantum key exchange (rustls deprecates its provider from 0.23.48 for \
+         that); aws-lc-rs has it (X25519MLKEM768), so a connection that must resist later \
+         decryption by a quantum computer wants `rustls-aws-lc-rs`.\n"
     );
     if !api.examples.is_empty() {
         let _ = writeln!(text, "## Examples\n");

@@ -10,6 +10,7 @@
 //! of `use` together): prettyplease prints it as a line break of its own, a blank line.
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::{File, ImplItem, Item, TraitItem};
 
 /// Prints the head of a file (inner attributes, maybe items) onto `out`; returns where the
@@ -109,10 +110,17 @@ impl Spacing {
         if items.is_empty() {
             return Ok(());
         }
-        let mut file: File = syn::parse2(TokenStream::new()).map_err(|e| e.to_string())?;
-        file.items = self.space(items);
-        out.push_str(&prettyplease::unparse(&file));
-        Ok(())
+        let mut run = Vec::new();
+        for item in self.space(items) {
+            match struct_macro(&item) {
+                Some(text) => {
+                    unparse(&mut run, out)?;
+                    out.push_str(&text);
+                }
+                None => run.push(item),
+            }
+        }
+        unparse(&mut run, out)
     }
 
     /// `items` with a blank line before each that does not continue the group of the one
@@ -132,6 +140,96 @@ impl Spacing {
         }
         spaced
     }
+}
+
+/// Prints `items` with prettyplease onto `out`, and empties them.
+fn unparse(items: &mut Vec<Item>, out: &mut String) -> Result<(), String> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut file: File = syn::parse2(TokenStream::new()).map_err(|e| e.to_string())?;
+    file.items = std::mem::take(items);
+    out.push_str(&prettyplease::unparse(&file));
+    Ok(())
+}
+
+/// Width of a line, as rustfmt counts it.
+const MAX_WIDTH: usize = 100;
+
+/// An item `path!(Name { field: function(arguments), ... });` laid out as rustfmt lays out
+/// a struct literal in a macro call, a field to a line (prettyplease prints the tokens of a
+/// macro it does not know filling lines). `None` for any other item.
+fn struct_macro(item: &Item) -> Option<String> {
+    let Item::Macro(item) = item else {
+        return None;
+    };
+    if !item.attrs.is_empty()
+        || item.ident.is_some()
+        || !matches!(item.mac.delimiter, syn::MacroDelimiter::Paren(_))
+    {
+        return None;
+    }
+    let literal: syn::ExprStruct = syn::parse2(item.mac.tokens.clone()).ok()?;
+    if literal.rest.is_some() || literal.qself.is_some() {
+        return None;
+    }
+    let mut text = format!(
+        "{}!({} {{\n",
+        path_text(&item.mac.path)?,
+        path_text(&literal.path)?
+    );
+    for field in &literal.fields {
+        let syn::Member::Named(name) = &field.member else {
+            return None;
+        };
+        let syn::Expr::Call(call) = &field.expr else {
+            return None;
+        };
+        let syn::Expr::Path(function) = &*call.func else {
+            return None;
+        };
+        let function = path_text(&function.path)?;
+        let arguments = call
+            .args
+            .iter()
+            .map(|argument| match argument {
+                syn::Expr::Lit(literal) => Some(literal.lit.to_token_stream().to_string()),
+                syn::Expr::Path(path) => path_text(&path.path),
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>()?;
+        let line = format!("    {name}: {function}({}),", arguments.join(", "));
+        if line.chars().count() <= MAX_WIDTH {
+            text.push_str(&line);
+            text.push('\n');
+        } else {
+            // rustfmt's layout of a call too long for its line: an argument to a line.
+            text.push_str(&format!("    {name}: {function}(\n"));
+            let arguments: Vec<String> = arguments.iter().map(|a| format!("        {a}")).collect();
+            text.push_str(&arguments.join(",\n"));
+            text.push_str("\n    ),\n");
+        }
+    }
+    text.push_str("});\n");
+    Some(text)
+}
+
+/// A path as written, `a::b`, when it has no generic arguments.
+fn path_text(path: &syn::Path) -> Option<String> {
+    let mut text = String::new();
+    if path.leading_colon.is_some() {
+        text.push_str("::");
+    }
+    for (index, segment) in path.segments.iter().enumerate() {
+        if !segment.arguments.is_none() {
+            return None;
+        }
+        if index > 0 {
+            text.push_str("::");
+        }
+        text.push_str(&segment.ident.to_string());
+    }
+    Some(text)
 }
 
 /// Blank lines between the items of an impl, a trait or an inline module.

@@ -24,6 +24,7 @@ use crate::model::{Api, IntWidth, TypeRef};
 /// between APIs is in the generated `spec.rs`.
 pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/client.rs", include_str!("../../templates/client.rs")),
+    ("src/decode.rs", include_str!("../../templates/decode.rs")),
     ("src/enums.rs", include_str!("../../templates/enums.rs")),
     ("src/error.rs", include_str!("../../templates/error.rs")),
     (

@@ -303,8 +303,12 @@ fn builder(op: &Operation) -> TokenStream {
 
             #send_doc
             #[inline]
-            pub async fn send(self) -> Result<crate::ApiResponse<#success>, crate::Error> {
-                self.await
+            pub fn send(
+                self,
+            ) -> impl std::future::Future<Output = Result<crate::ApiResponse<#success>, crate::Error>>
+                   + Send
+                   + 'a {
+                std::future::IntoFuture::into_future(self)
             }
 
             #paging

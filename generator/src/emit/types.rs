@@ -80,11 +80,17 @@ fn structure(docs: TokenStream, name: &str, s: &Struct) -> TokenStream {
         .collect();
     let manual_default = s.default && default_fns.iter().any(Option::is_some);
     let derive_default = (s.default && !manual_default).then(|| quote!(Default,));
+    // A struct without further properties reads through `decode::object!`, which compiles to a
+    // fraction of what `derive(Deserialize)` does; one that collects them (`flatten`) derives.
+    let derived = s.extra.is_some();
     let mut fields: Vec<TokenStream> = s
         .fields
         .iter()
         .zip(&default_fns)
-        .map(|(f, d)| field(f, d.as_ref().map(|(fn_ident, _)| fn_ident.to_string())))
+        .map(|(f, d)| {
+            let default_fn = d.as_ref().map(|(fn_ident, _)| fn_ident.to_string());
+            field(f, default_fn, derived)
+        })
         .collect();
     if let Some((extra, ty)) = &s.extra {
         let extra = ident(extra);
@@ -127,19 +133,52 @@ fn structure(docs: TokenStream, name: &str, s: &Struct) -> TokenStream {
     let builders = s
         .built
         .then(|| super::constructors::constructor_and_setters(name, s));
+    let (derive_deserialize, object) = if derived {
+        (Some(quote!(serde::Deserialize)), None)
+    } else {
+        (None, Some(object(&ident_name, s, &default_fns)))
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, #derive_deserialize)]
         #[non_exhaustive]
         pub struct #ident_name {
             #(#fields)*
         }
+
+        #object
 
         #builders
 
         #default_impl
 
         #(#fns)*
+    }
+}
+
+/// The struct's `Deserialize` through the runtime's `decode::object!`: each field with its
+/// property's name and what its absence means.
+fn object(
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    default_fns: &[Option<(proc_macro2::Ident, TokenStream)>],
+) -> TokenStream {
+    let fields = s.fields.iter().zip(default_fns).map(|(f, d)| {
+        let field = ident(&f.name.rust);
+        let wire = &f.wire_name;
+        if f.required && !f.nullable {
+            match d {
+                Some((fn_ident, _)) => quote!(#field: or_else(#wire, #fn_ident),),
+                None => quote!(#field: required(#wire),),
+            }
+        } else {
+            quote!(#field: optional(#wire),)
+        }
+    });
+    quote! {
+        crate::decode::object!(#name {
+            #(#fields)*
+        });
     }
 }
 
@@ -171,7 +210,9 @@ fn default_value(value: &DefaultValue) -> TokenStream {
     }
 }
 
-fn field(field: &Field, default_fn: Option<String>) -> TokenStream {
+/// A struct's field. `derived`: its `Deserialize` is derived, and the field carries what
+/// reading needs (its default); else only what writing needs.
+fn field(field: &Field, default_fn: Option<String>, derived: bool) -> TokenStream {
     let docs = doc(field.doc.as_deref());
     let name = ident(&field.name.rust);
     let mut ty = rust_type(&field.ty, &TokenStream::new());
@@ -183,7 +224,9 @@ fn field(field: &Field, default_fn: Option<String>) -> TokenStream {
         quote!(#[serde(rename = #wire)])
     });
     if field.required && !field.nullable {
-        let default = default_fn.map(|f| quote!(#[serde(default = #f)]));
+        let default = default_fn
+            .filter(|_| derived)
+            .map(|f| quote!(#[serde(default = #f)]));
         quote! {
             #docs
             #rename
@@ -198,10 +241,11 @@ fn field(field: &Field, default_fn: Option<String>) -> TokenStream {
             pub #name: Option<#ty>,
         }
     } else {
+        let default = derived.then(|| quote!(default,));
         quote! {
             #docs
             #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(#default skip_serializing_if = "Option::is_none")]
             pub #name: Option<#ty>,
         }
     }
