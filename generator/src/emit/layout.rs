@@ -9,8 +9,7 @@
 //! verbatim item goes before every item of a file, impl or trait but the first (keeping runs
 //! of `use` together): prettyplease prints it as a line break of its own, a blank line.
 
-use proc_macro2::TokenStream;
-use quote::ToTokens;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::{File, ImplItem, Item, TraitItem};
 
 /// Prints the head of a file (inner attributes, maybe items) onto `out`; returns where the
@@ -158,7 +157,8 @@ const MAX_WIDTH: usize = 100;
 
 /// An item `path!(Name { field: function(arguments), ... });` laid out as rustfmt lays out
 /// a struct literal in a macro call, a field to a line (prettyplease prints the tokens of a
-/// macro it does not know filling lines). `None` for any other item.
+/// macro it does not know filling lines). `None` for any other item. The tokens are read
+/// as they are, without a parse: arguments are literals and plain identifiers.
 fn struct_macro(item: &Item) -> Option<String> {
     let Item::Macro(item) = item else {
         return None;
@@ -169,42 +169,62 @@ fn struct_macro(item: &Item) -> Option<String> {
     {
         return None;
     }
-    let literal: syn::ExprStruct = syn::parse2(item.mac.tokens.clone()).ok()?;
-    if literal.rest.is_some() || literal.qself.is_some() {
+    let mut tokens = item.mac.tokens.clone().into_iter();
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
+        (tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if body.delimiter() != Delimiter::Brace {
         return None;
     }
-    let mut text = format!(
-        "{}!({} {{\n",
-        path_text(&item.mac.path)?,
-        path_text(&literal.path)?
-    );
-    for field in &literal.fields {
-        let syn::Member::Named(name) = &field.member else {
+    let mut text = format!("{}!({name} {{\n", path_text(&item.mac.path)?);
+    let mut fields = body.stream().into_iter().peekable();
+    while fields.peek().is_some() {
+        // `field: function(arguments)`, then a comma unless it is the last.
+        let (Some(TokenTree::Ident(field)), Some(TokenTree::Punct(colon))) =
+            (fields.next(), fields.next())
+        else {
             return None;
         };
-        let syn::Expr::Call(call) = &field.expr else {
+        let (Some(TokenTree::Ident(function)), Some(TokenTree::Group(call))) =
+            (fields.next(), fields.next())
+        else {
             return None;
         };
-        let syn::Expr::Path(function) = &*call.func else {
+        if colon.as_char() != ':' || call.delimiter() != Delimiter::Parenthesis {
             return None;
-        };
-        let function = path_text(&function.path)?;
-        let arguments = call
-            .args
-            .iter()
-            .map(|argument| match argument {
-                syn::Expr::Lit(literal) => Some(literal.lit.to_token_stream().to_string()),
-                syn::Expr::Path(path) => path_text(&path.path),
-                _ => None,
-            })
-            .collect::<Option<Vec<String>>>()?;
-        let line = format!("    {name}: {function}({}),", arguments.join(", "));
+        }
+        match fields.next() {
+            None => {}
+            Some(TokenTree::Punct(comma)) if comma.as_char() == ',' => {}
+            Some(_) => return None,
+        }
+        let mut arguments = Vec::new();
+        let mut expect_comma = false;
+        for token in call.stream() {
+            match token {
+                TokenTree::Punct(comma) if expect_comma && comma.as_char() == ',' => {
+                    expect_comma = false;
+                }
+                TokenTree::Literal(literal) if !expect_comma => {
+                    arguments.push(literal.to_string());
+                    expect_comma = true;
+                }
+                TokenTree::Ident(ident) if !expect_comma => {
+                    arguments.push(ident.to_string());
+                    expect_comma = true;
+                }
+                _ => return None,
+            }
+        }
+        let line = format!("    {field}: {function}({}),", arguments.join(", "));
         if line.chars().count() <= MAX_WIDTH {
             text.push_str(&line);
             text.push('\n');
         } else {
             // rustfmt's layout of a call too long for its line: an argument to a line.
-            text.push_str(&format!("    {name}: {function}(\n"));
+            text.push_str(&format!("    {field}: {function}(\n"));
             let arguments: Vec<String> = arguments.iter().map(|a| format!("        {a}")).collect();
             text.push_str(&arguments.join(",\n"));
             text.push_str("\n    ),\n");
@@ -296,6 +316,25 @@ mod tests {
             spaced,
             "//! Docs.\n\nuse a::b;\nuse c::d;\n\nmod m;\nmod n;\n\npub mod p;\n\npub use p::Q;\n\n/// A thing.\npub struct S;\n\nimpl S {\n    fn a() {}\n\n    /// B.\n    fn b() {}\n}\n"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_struct_literal_in_a_macro_call_gets_a_field_to_a_line_as_rustfmt_gives_it()
+    -> Result<(), String> {
+        let long = "a".repeat(80);
+        let text = format!(
+            "pub struct S;\ncrate::m::object!(S {{ a: required(\"a\"), r#type: or_else(\"type\", f), {long}: optional(\"{long}\") }});\ncrate::m::other!(S);\ncrate::m::object!(S {{ a: required(\"a\" + 1) }});\n"
+        );
+        let tokens: TokenStream = text
+            .parse()
+            .map_err(|e: proc_macro2::LexError| e.to_string())?;
+        let mut spaced = String::new();
+        print_head(tokens, &mut spaced)?;
+        let expected = format!(
+            "pub struct S;\n\ncrate::m::object!(S {{\n    a: required(\"a\"),\n    r#type: or_else(\"type\", f),\n    {long}: optional(\n        \"{long}\"\n    ),\n}});\n\ncrate::m::other!(S);\n\ncrate::m::object!(S {{ a : required(\"a\" + 1) }});\n"
+        );
+        assert_eq!(spaced, expected);
         Ok(())
     }
 }
