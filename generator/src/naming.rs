@@ -46,7 +46,16 @@ pub fn type_name(raw: &str) -> String {
 /// `snake_case` name for a field, parameter, method or module, as it is written in Rust
 /// source (keywords come back as `r#type` or `self_`).
 pub fn field_name(raw: &str) -> String {
-    let mut name = raw.to_snake_case();
+    if is_plain_snake_case(raw) {
+        // What heck gives back unchanged (most names of a spec), without its word splitting.
+        field_name_from_snake(raw.to_string())
+    } else {
+        field_name_from_snake(raw.to_snake_case())
+    }
+}
+
+/// [`field_name`] from the name in snake case.
+fn field_name_from_snake(mut name: String) -> String {
     name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
     let name = name.trim_matches('_').to_string();
     let name = if name.is_empty() {
@@ -57,6 +66,18 @@ pub fn field_name(raw: &str) -> String {
         name
     };
     escape_keyword(name)
+}
+
+/// Lowercase ASCII words of letters and digits, joined by single underscores, the first
+/// starting with a letter: a name `to_snake_case` returns as it is.
+fn is_plain_snake_case(raw: &str) -> bool {
+    raw.starts_with(|c: char| c.is_ascii_lowercase())
+        && raw.split('_').all(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Makes a keyword usable as an identifier.
@@ -188,5 +209,42 @@ mod tests {
         assert_eq!(singular("emails"), "email");
         assert_eq!(singular("entries"), "entry");
         assert_eq!(singular("address"), "address");
+    }
+
+    #[test]
+    fn plain_snake_case_names_are_what_heck_gives_back_unchanged() {
+        let parts = [
+            "a", "b1", "id", "x2y", "z", "9", "_", "__", "A", "é", "-", "v2", "aB",
+        ];
+        let mut checked = 0;
+        for first in parts {
+            for second in parts {
+                for third in parts {
+                    let raw = format!("{first}{second}{third}");
+                    if is_plain_snake_case(&raw) {
+                        assert_eq!(raw.to_snake_case(), raw, "{raw}");
+                        checked += 1;
+                    }
+                    assert_eq!(field_name(&raw), field_name_from_snake(raw.to_snake_case()));
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+        for raw in [
+            "created_at",
+            "a__b",
+            "_a",
+            "a_",
+            "fooBar",
+            "9a",
+            "type",
+            "self",
+        ] {
+            assert_eq!(
+                is_plain_snake_case(raw),
+                raw == "created_at" || raw == "type" || raw == "self",
+                "{raw}"
+            );
+        }
     }
 }

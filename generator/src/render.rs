@@ -16,27 +16,28 @@ use crate::diagnostic::{Diagnostic, Severity};
 const MAX_SHOWN_LINE: usize = 200;
 
 /// Renders diagnostics as plain text, one block per diagnostic, in the order given.
-/// `source_of` gives the text of a file named by [`Diagnostic::file`]; when it gives
-/// `None`, or the diagnostic has no line, the block names the place without a snippet.
-pub fn render_diagnostics(
+/// `source_of` gives the text of a file named by [`Diagnostic::file`] (borrowed or owned; it
+/// is asked once per file); when it gives `None`, or the diagnostic has no line, the block
+/// names the place without a snippet.
+pub fn render_diagnostics<'s>(
     diagnostics: &[Diagnostic],
-    source_of: &dyn Fn(&str) -> Option<String>,
+    source_of: &dyn Fn(&str) -> Option<Cow<'s, str>>,
 ) -> String {
     render_with(diagnostics, source_of, false)
 }
 
 /// Like [`render_diagnostics`], with ANSI colours when `color` is true (for a terminal).
-pub fn render_diagnostics_styled(
+pub fn render_diagnostics_styled<'s>(
     diagnostics: &[Diagnostic],
-    source_of: &dyn Fn(&str) -> Option<String>,
+    source_of: &dyn Fn(&str) -> Option<Cow<'s, str>>,
     color: bool,
 ) -> String {
     render_with(diagnostics, source_of, color)
 }
 
-fn render_with(
+fn render_with<'s>(
     diagnostics: &[Diagnostic],
-    source_of: &dyn Fn(&str) -> Option<String>,
+    source_of: &dyn Fn(&str) -> Option<Cow<'s, str>>,
     color: bool,
 ) -> String {
     let renderer = if color {
@@ -44,24 +45,57 @@ fn render_with(
     } else {
         Renderer::plain()
     };
-    // Each file is asked for once, however many diagnostics name it.
-    let mut sources: Vec<(&str, Option<String>)> = Vec::new();
+    // Each file is asked for once, however many diagnostics name it, and its lines found
+    // once: a spec can be megabytes long, and its diagnostics many.
+    let mut sources: Vec<(&str, Option<Source<'s>>)> = Vec::new();
     let mut out = String::new();
     for diagnostic in diagnostics {
         if !sources.iter().any(|(file, _)| *file == diagnostic.file) {
-            sources.push((diagnostic.file.as_str(), source_of(&diagnostic.file)));
+            let source = source_of(&diagnostic.file).map(Source::new);
+            sources.push((diagnostic.file.as_str(), source));
         }
         let source = sources
             .iter()
             .find(|(file, _)| *file == diagnostic.file)
-            .and_then(|(_, source)| source.as_deref());
+            .and_then(|(_, source)| source.as_ref());
         out.push_str(&renderer.render(&report(diagnostic, source)));
         out.push_str("\n\n");
     }
     out
 }
 
-fn report<'a>(diagnostic: &'a Diagnostic, source: Option<&'a str>) -> Vec<Group<'a>> {
+/// A file's text and where each of its lines starts.
+struct Source<'a> {
+    text: Cow<'a, str>,
+    starts: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: Cow<'a, str>) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+        Source { text, starts }
+    }
+
+    /// Line `line` (1-based) without its line break, as `str::lines` gives it; `None` past
+    /// the last line.
+    fn line(&self, line: usize) -> Option<&str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        if start >= self.text.len() {
+            return None;
+        }
+        match self.starts.get(line) {
+            // A line break ends it: `\n`, or `\r\n`.
+            Some(next) => {
+                let text = self.text.get(start..next - 1)?;
+                Some(text.strip_suffix('\r').unwrap_or(text))
+            }
+            None => self.text.get(start..),
+        }
+    }
+}
+
+fn report<'a>(diagnostic: &'a Diagnostic, source: Option<&'a Source<'_>>) -> Vec<Group<'a>> {
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -103,8 +137,8 @@ struct Excerpt<'a> {
 
 /// The line `line` (1-based) of `source`, and the extent of the node that starts at
 /// `column` (1-based, in characters) on it. `None` when the line is not in the text.
-fn excerpt(source: &str, line: usize, column: Option<usize>) -> Option<Excerpt<'_>> {
-    let text = source.lines().nth(line.checked_sub(1)?)?;
+fn excerpt<'a>(source: &'a Source<'_>, line: usize, column: Option<usize>) -> Option<Excerpt<'a>> {
+    let text = source.line(line)?;
     let start = match column {
         Some(column) => text
             .char_indices()
@@ -194,11 +228,34 @@ fn node_end(text: &str, start: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn marked(line: &str, column: usize) -> &str {
-        let excerpt = excerpt(line, 1, Some(column));
+    fn marked(line: &str, column: usize) -> String {
+        let source = Source::new(Cow::Borrowed(line));
+        let excerpt = excerpt(&source, 1, Some(column));
         excerpt
             .and_then(|e| line.get(e.span))
             .unwrap_or("<nothing>")
+            .to_string()
+    }
+
+    #[test]
+    fn lines_are_found_as_str_lines_finds_them() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\n\nc\n",
+            "x\r",
+            "é\nü\n\n",
+        ] {
+            let source = Source::new(Cow::Borrowed(text));
+            let expected: Vec<&str> = text.lines().collect();
+            let found: Vec<&str> = (1..).map_while(|n| source.line(n)).collect();
+            assert_eq!(found, expected, "{text:?}");
+            assert_eq!(source.line(0), None);
+        }
     }
 
     #[test]
@@ -214,7 +271,8 @@ mod tests {
     #[test]
     fn long_lines_are_cut_around_the_place() {
         let line = format!("{}target{}", "x".repeat(1000), "y".repeat(1000));
-        let excerpt = excerpt(&line, 1, Some(1001));
+        let source = Source::new(Cow::Borrowed(&line));
+        let excerpt = excerpt(&source, 1, Some(1001));
         let shown = excerpt
             .as_ref()
             .and_then(|e| e.text.get(e.span.clone()))
@@ -236,7 +294,7 @@ mod tests {
             column: Some(3),
             message: "something".to_string(),
         };
-        let text = render_diagnostics(&[diagnostic], &|_| Some("one line\n".to_string()));
+        let text = render_diagnostics(&[diagnostic], &|_| Some("one line\n".into()));
         assert!(text.contains("warning: something"), "{text}");
         assert!(text.contains("api.yaml:40:3"), "{text}");
         assert!(text.contains("at #/paths"), "{text}");

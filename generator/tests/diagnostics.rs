@@ -66,7 +66,7 @@ fn fixtures() {
                 assert!(list.iter().any(|d| d.severity == Severity::Error));
             }
             let rendered = generator::render_diagnostics(list, &|wanted| {
-                (wanted == file).then(|| spec.clone())
+                (wanted == file).then(|| spec.as_str().into())
             });
             insta::assert_snapshot!(rendered);
         });
@@ -112,8 +112,8 @@ fn the_renderer_is_keyed_by_file_name() {
         },
     ];
     let rendered = generator::render_diagnostics(&diagnostics, &|file| match file {
-        "common.yaml" => Some("components:\n  schemas: {Id: 1}\n".to_string()),
-        "main.yaml" => Some("paths: {}\n".to_string()),
+        "common.yaml" => Some("components:\n  schemas: {Id: 1}\n".into()),
+        "main.yaml" => Some("paths: {}\n".into()),
         _ => None,
     });
     assert!(rendered.contains("--> common.yaml:2:3"), "{rendered}");

@@ -687,7 +687,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
                 };
                 let source = input.clone();
                 let rendered =
-                    generator::render_diagnostics(&diagnostics, &|_| Some(source.clone()));
+                    generator::render_diagnostics(&diagnostics, &|_| Some(source.as_str().into()));
                 (result.map(|generated| generated.files.len()), rendered)
             });
             let _ = sender.send(outcome);

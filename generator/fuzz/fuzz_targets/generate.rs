@@ -34,6 +34,6 @@ fuzz_target!(|data: &[u8]| {
             errors
         }
     };
-    let rendered = generator::render_diagnostics(&diagnostics, &|_| Some(text.to_string()));
+    let rendered = generator::render_diagnostics(&diagnostics, &|_| Some(text.into()));
     assert_eq!(rendered.is_empty(), diagnostics.is_empty());
 });

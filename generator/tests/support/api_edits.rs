@@ -22,7 +22,7 @@ pub fn generate(spec: &str) -> Generated {
         Ok(generated) => generated,
         Err(errors) => panic!(
             "{}",
-            generator::render_diagnostics(&errors, &|_| Some(spec.to_string()))
+            generator::render_diagnostics(&errors, &|_| Some(spec.into()))
         ),
     }
 }

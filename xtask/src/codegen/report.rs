@@ -1,9 +1,13 @@
 //! The report of a run: what each spec gave (a crate or its errors), how the disk differs
 //! from the generator's output, and the texts printed from it.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
 use generator::{Concern, Diagnostic, Stats};
@@ -45,12 +49,40 @@ pub struct CrateReport {
     pub ours: bool,
 }
 
-impl CrateReport {
-    /// Diagnostics rendered with the lines of the spec files they name (read again from
-    /// disk, relative to [`CrateReport::source_root`]).
-    pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
-        let source_of = |file: &str| fs::read_to_string(self.source_root.join(file)).ok();
+/// The texts of the spec files that diagnostics name, each read from disk once (relative to
+/// [`CrateReport::source_root`]): a spec can be megabytes, and its warnings are rendered a
+/// few at a time.
+struct Sources<'a> {
+    root: &'a Path,
+    read: RefCell<BTreeMap<String, Option<Rc<str>>>>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(root: &'a Path) -> Self {
+        Sources {
+            root,
+            read: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    /// Diagnostics rendered with the lines of the files they name.
+    fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
+        let texts: Vec<(String, Option<Rc<str>>)> = diagnostics
+            .iter()
+            .map(|d| (d.file.clone(), self.text(&d.file)))
+            .collect();
+        let source_of = |file: &str| {
+            let (_, text) = texts.iter().find(|(name, _)| name == file)?;
+            text.as_deref().map(Cow::Borrowed)
+        };
         generator::render_diagnostics_styled(diagnostics, &source_of, color)
+    }
+
+    fn text(&self, file: &str) -> Option<Rc<str>> {
+        let mut read = self.read.borrow_mut();
+        read.entry(file.to_string())
+            .or_insert_with(|| fs::read_to_string(self.root.join(file)).ok().map(Rc::from))
+            .clone()
     }
 }
 
@@ -78,6 +110,7 @@ impl CrateReport {
         // By concern, then the most frequent first; ties keep the order met (by place).
         groups.sort_by_key(|(concern, _, members)| (*concern, std::cmp::Reverse(members.len())));
         let quiet = !self.ours && !verbose;
+        let sources = Sources::new(&self.source_root);
         let mut text = String::new();
         let mut hidden = 0;
         for (concern, kind, members) in &groups {
@@ -97,7 +130,7 @@ impl CrateReport {
                 headline(kind, members)
             );
             let full: Vec<Diagnostic> = members.iter().take(shown).map(|d| (*d).clone()).collect();
-            text.push_str(&self.render(&full, color));
+            text.push_str(&sources.render(&full, color));
             if shown < members.len() {
                 let _ = writeln!(
                     text,
@@ -277,7 +310,7 @@ impl Report {
                     krate.spec_path
                 );
             }
-            text.push_str(&krate.render(errors, color));
+            text.push_str(&Sources::new(&krate.source_root).render(errors, color));
         }
         text
     }
