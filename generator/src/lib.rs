@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 pub use bundle::{NoFiles, SourceLoader};
 pub use diagnostic::{Concern, Diagnostic, Severity};
 pub use emit::runtime_paths;
-pub use render::{render_diagnostics, render_diagnostics_styled};
+pub use render::{render_diagnostics, render_diagnostics_styled, render_each};
 pub use surface::{Change, ChangeReport, Level, Surface};
 
 /// What to generate.

@@ -23,7 +23,7 @@ pub fn render_diagnostics<'s>(
     diagnostics: &[Diagnostic],
     source_of: &dyn Fn(&str) -> Option<Cow<'s, str>>,
 ) -> String {
-    render_with(diagnostics, source_of, false)
+    render_each(diagnostics, source_of, false).concat()
 }
 
 /// Like [`render_diagnostics`], with ANSI colours when `color` is true (for a terminal).
@@ -32,14 +32,16 @@ pub fn render_diagnostics_styled<'s>(
     source_of: &dyn Fn(&str) -> Option<Cow<'s, str>>,
     color: bool,
 ) -> String {
-    render_with(diagnostics, source_of, color)
+    render_each(diagnostics, source_of, color).concat()
 }
 
-fn render_with<'s>(
+/// The blocks [`render_diagnostics_styled`] joins, one per diagnostic (each ending in a
+/// blank line), for a caller that puts text of its own between them.
+pub fn render_each<'s>(
     diagnostics: &[Diagnostic],
     source_of: &dyn Fn(&str) -> Option<Cow<'s, str>>,
     color: bool,
-) -> String {
+) -> Vec<String> {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -48,7 +50,7 @@ fn render_with<'s>(
     // Each file is asked for once, however many diagnostics name it, and its lines found
     // once: a spec can be megabytes long, and its diagnostics many.
     let mut sources: Vec<(&str, Option<Source<'s>>)> = Vec::new();
-    let mut out = String::new();
+    let mut blocks = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
         if !sources.iter().any(|(file, _)| *file == diagnostic.file) {
             let source = source_of(&diagnostic.file).map(Source::new);
@@ -58,10 +60,11 @@ fn render_with<'s>(
             .iter()
             .find(|(file, _)| *file == diagnostic.file)
             .and_then(|(_, source)| source.as_ref());
-        out.push_str(&renderer.render(&report(diagnostic, source)));
-        out.push_str("\n\n");
+        let mut block = renderer.render(&report(diagnostic, source));
+        block.push_str("\n\n");
+        blocks.push(block);
     }
-    out
+    blocks
 }
 
 /// A file's text and where each of its lines starts.

@@ -2,12 +2,9 @@
 //! from the generator's output, and the texts printed from it.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::time::Duration;
 
 use generator::{Concern, Diagnostic, Stats};
@@ -49,41 +46,11 @@ pub struct CrateReport {
     pub ours: bool,
 }
 
-/// The texts of the spec files that diagnostics name, each read from disk once (relative to
-/// [`CrateReport::source_root`]): a spec can be megabytes, and its warnings are rendered a
-/// few at a time.
-struct Sources<'a> {
-    root: &'a Path,
-    read: RefCell<BTreeMap<String, Option<Rc<str>>>>,
-}
-
-impl<'a> Sources<'a> {
-    fn new(root: &'a Path) -> Self {
-        Sources {
-            root,
-            read: RefCell::new(BTreeMap::new()),
-        }
-    }
-
-    /// Diagnostics rendered with the lines of the files they name.
-    fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
-        let texts: Vec<(String, Option<Rc<str>>)> = diagnostics
-            .iter()
-            .map(|d| (d.file.clone(), self.text(&d.file)))
-            .collect();
-        let source_of = |file: &str| {
-            let (_, text) = texts.iter().find(|(name, _)| name == file)?;
-            text.as_deref().map(Cow::Borrowed)
-        };
-        generator::render_diagnostics_styled(diagnostics, &source_of, color)
-    }
-
-    fn text(&self, file: &str) -> Option<Rc<str>> {
-        let mut read = self.read.borrow_mut();
-        read.entry(file.to_string())
-            .or_insert_with(|| fs::read_to_string(self.root.join(file)).ok().map(Rc::from))
-            .clone()
-    }
+/// Each diagnostic rendered with the lines of the spec file it names, read from disk once
+/// per file (relative to `root`): a spec can be megabytes.
+fn render_each(root: &Path, diagnostics: &[Diagnostic], color: bool) -> Vec<String> {
+    let source_of = |file: &str| fs::read_to_string(root.join(file)).ok().map(Cow::Owned);
+    generator::render_each(diagnostics, &source_of, color)
 }
 
 impl CrateReport {
@@ -110,28 +77,35 @@ impl CrateReport {
         // By concern, then the most frequent first; ties keep the order met (by place).
         groups.sort_by_key(|(concern, _, members)| (*concern, std::cmp::Reverse(members.len())));
         let quiet = !self.ours && !verbose;
-        let sources = Sources::new(&self.source_root);
+        let printed: Vec<(&String, &Vec<&Diagnostic>, usize)> = groups
+            .iter()
+            .filter(|(concern, _, _)| !quiet || *concern != Concern::Housekeeping)
+            .map(|(_, kind, members)| {
+                let shown = if verbose {
+                    members.len()
+                } else {
+                    SHOWN_PER_KIND.min(members.len())
+                };
+                (kind, members, shown)
+            })
+            .collect();
+        let hidden = warnings.len() - printed.iter().map(|(_, m, _)| m.len()).sum::<usize>();
+        // The warnings shown in full, rendered in one go (each file read once).
+        let full: Vec<Diagnostic> = printed
+            .iter()
+            .flat_map(|(_, members, shown)| members.iter().take(*shown).map(|d| (*d).clone()))
+            .collect();
+        let mut blocks = render_each(&self.source_root, &full, color).into_iter();
         let mut text = String::new();
-        let mut hidden = 0;
-        for (concern, kind, members) in &groups {
-            if quiet && *concern == Concern::Housekeeping {
-                hidden += members.len();
-                continue;
-            }
-            let shown = if verbose {
-                members.len()
-            } else {
-                SHOWN_PER_KIND.min(members.len())
-            };
+        for (kind, members, shown) in &printed {
             let _ = writeln!(
                 text,
                 "{}: {}",
                 plural(members.len(), "warning"),
                 headline(kind, members)
             );
-            let full: Vec<Diagnostic> = members.iter().take(shown).map(|d| (*d).clone()).collect();
-            text.push_str(&sources.render(&full, color));
-            if shown < members.len() {
+            text.extend(blocks.by_ref().take(*shown));
+            if *shown < members.len() {
                 let _ = writeln!(
                     text,
                     "... and {} more of this kind (`--verbose` prints every one)\n",
@@ -310,7 +284,7 @@ impl Report {
                     krate.spec_path
                 );
             }
-            text.push_str(&Sources::new(&krate.source_root).render(errors, color));
+            text.extend(render_each(&krate.source_root, errors, color));
         }
         text
     }
