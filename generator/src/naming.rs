@@ -29,7 +29,12 @@ const RESERVED_TYPES: &[&str] = &[
 /// `UpperCamelCase` type name. Never empty, never starts with a digit, never shadows a
 /// name the generated code relies on.
 pub fn type_name(raw: &str) -> String {
-    let mut name = raw.to_upper_camel_case();
+    let mut name = if is_plain_upper_camel_case(raw) {
+        // What heck gives back unchanged (most schema names), without its word splitting.
+        raw.to_string()
+    } else {
+        raw.to_upper_camel_case()
+    };
     name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
     if name.is_empty() {
         name = "Unnamed".to_string();
@@ -78,6 +83,17 @@ fn is_plain_snake_case(raw: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// ASCII letters and digits, an uppercase letter first and every other one after a
+/// lowercase letter: a name `to_upper_camel_case` returns as it is.
+fn is_plain_upper_camel_case(raw: &str) -> bool {
+    raw.starts_with(|c: char| c.is_ascii_uppercase())
+        && raw.bytes().all(|b| b.is_ascii_alphanumeric())
+        && raw
+            .bytes()
+            .zip(raw.bytes().skip(1))
+            .all(|(before, b)| !b.is_ascii_uppercase() || before.is_ascii_lowercase())
 }
 
 /// Makes a keyword usable as an identifier.
@@ -246,5 +262,25 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn plain_upper_camel_case_names_are_what_heck_gives_back_unchanged() {
+        let parts = [
+            "A", "Item", "b", "1", "Update", "V2", "x", "HTTP", "_", "-", "é", "Ab1c", "9Z",
+        ];
+        let mut checked = 0;
+        for first in parts {
+            for second in parts {
+                for third in parts {
+                    let raw = format!("{first}{second}{third}");
+                    if is_plain_upper_camel_case(&raw) {
+                        assert_eq!(raw.to_upper_camel_case(), raw, "{raw}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 }
