@@ -81,7 +81,7 @@ fn clients_of_specs_unlike_the_real_ones_work_against_a_local_server() {
                     ("tests/decoding.rs", "tests/generic_e2e/decoding.rs"),
                     ("tests/server/mod.rs", "tests/generic_e2e/server.rs"),
                 ],
-                passed: &[("tests/decoding.rs", 6)],
+                passed: &[("tests/decoding.rs", 7)],
             },
         ],
     );

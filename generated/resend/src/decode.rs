@@ -61,8 +61,8 @@ macro_rules! object {
                         mut map: __A,
                     ) -> Result<$type, __A::Error> {
                         $(let mut $field = None;)*
-                        // One `?` for the loop and none per field: each costs the compiler
-                        // a branch and a conversion per struct.
+                        // No `?` per field, two per struct (the key, then the value read):
+                        // each costs the compiler a branch and a conversion.
                         while let Some(key) = map.next_key_seed($crate::decode::Key(NAMES))? {
                             $(
                                 if key == Some($name) {

@@ -155,10 +155,10 @@ fn unparse(items: &mut Vec<Item>, out: &mut String) -> Result<(), String> {
 /// Width of a line, as rustfmt counts it.
 const MAX_WIDTH: usize = 100;
 
-/// An item `path!(Name { field: function(arguments), ... });` laid out as rustfmt lays out
-/// a struct literal in a macro call, a field to a line (prettyplease prints the tokens of a
+/// An item `path!(Name { field: function(arguments), ... });` laid out a field to a line, in
+/// rustfmt's style for a struct literal in a macro call (prettyplease prints the tokens of a
 /// macro it does not know filling lines). `None` for any other item. The tokens are read
-/// as they are, without a parse: arguments are literals and plain identifiers.
+/// as they are, without a parse: arguments are literals and paths.
 fn struct_macro(item: &Item) -> Option<String> {
     let Item::Macro(item) = item else {
         return None;
@@ -200,23 +200,28 @@ fn struct_macro(item: &Item) -> Option<String> {
             Some(TokenTree::Punct(comma)) if comma.as_char() == ',' => {}
             Some(_) => return None,
         }
-        let mut arguments = Vec::new();
-        let mut expect_comma = false;
+        // Each argument a literal or a path (`f`, `self::f`), the tokens written together.
+        let mut arguments: Vec<String> = vec![String::new()];
         for token in call.stream() {
+            let current = arguments.last_mut()?;
             match token {
-                TokenTree::Punct(comma) if expect_comma && comma.as_char() == ',' => {
-                    expect_comma = false;
+                TokenTree::Punct(comma) if comma.as_char() == ',' && !current.is_empty() => {
+                    arguments.push(String::new());
                 }
-                TokenTree::Literal(literal) if !expect_comma => {
-                    arguments.push(literal.to_string());
-                    expect_comma = true;
+                TokenTree::Punct(colon) if colon.as_char() == ':' && !current.is_empty() => {
+                    current.push(':');
                 }
-                TokenTree::Ident(ident) if !expect_comma => {
-                    arguments.push(ident.to_string());
-                    expect_comma = true;
+                TokenTree::Literal(literal) if current.is_empty() => {
+                    current.push_str(&literal.to_string());
+                }
+                TokenTree::Ident(ident) if current.is_empty() || current.ends_with("::") => {
+                    current.push_str(&ident.to_string());
                 }
                 _ => return None,
             }
+        }
+        if arguments.last().is_some_and(String::is_empty) {
+            return None;
         }
         let line = format!("    {field}: {function}({}),", arguments.join(", "));
         if line.chars().count() <= MAX_WIDTH {
@@ -324,7 +329,7 @@ mod tests {
     -> Result<(), String> {
         let long = "a".repeat(80);
         let text = format!(
-            "pub struct S;\ncrate::m::object!(S {{ a: required(\"a\"), r#type: or_else(\"type\", f), {long}: optional(\"{long}\") }});\ncrate::m::other!(S);\ncrate::m::object!(S {{ a: required(\"a\" + 1) }});\n"
+            "pub struct S;\ncrate::m::object!(S {{ a: required(\"a\"), r#type: or_else(\"type\", self::f), {long}: optional(\"{long}\") }});\ncrate::m::other!(S);\ncrate::m::object!(S {{ a: required(\"a\" + 1) }});\n"
         );
         let tokens: TokenStream = text
             .parse()
@@ -332,7 +337,7 @@ mod tests {
         let mut spaced = String::new();
         print_head(tokens, &mut spaced)?;
         let expected = format!(
-            "pub struct S;\n\ncrate::m::object!(S {{\n    a: required(\"a\"),\n    r#type: or_else(\"type\", f),\n    {long}: optional(\n        \"{long}\"\n    ),\n}});\n\ncrate::m::other!(S);\n\ncrate::m::object!(S {{ a : required(\"a\" + 1) }});\n"
+            "pub struct S;\n\ncrate::m::object!(S {{\n    a: required(\"a\"),\n    r#type: or_else(\"type\", self::f),\n    {long}: optional(\n        \"{long}\"\n    ),\n}});\n\ncrate::m::other!(S);\n\ncrate::m::object!(S {{ a : required(\"a\" + 1) }});\n"
         );
         assert_eq!(spaced, expected);
         Ok(())

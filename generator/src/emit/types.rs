@@ -81,8 +81,10 @@ fn structure(docs: TokenStream, name: &str, s: &Struct) -> TokenStream {
     let manual_default = s.default && default_fns.iter().any(Option::is_some);
     let derive_default = (s.default && !manual_default).then(|| quote!(Default,));
     // A struct without further properties reads through `decode::object!`, which compiles to a
-    // fraction of what `derive(Deserialize)` does; one that collects them (`flatten`) derives.
-    let derived = s.extra.is_some();
+    // fraction of what `derive(Deserialize)` does; one that collects them (`flatten`) derives,
+    // and so does one without fields (an intersection of objects can give one), which has
+    // nothing to read.
+    let derived = s.extra.is_some() || s.fields.is_empty();
     let mut fields: Vec<TokenStream> = s
         .fields
         .iter()
@@ -168,7 +170,8 @@ fn object(
         let wire = &f.wire_name;
         if f.required && !f.nullable {
             match d {
-                Some((fn_ident, _)) => quote!(#field: or_else(#wire, #fn_ident),),
+                // `self::`: a field's slot (a local of the same name) cannot hide it.
+                Some((fn_ident, _)) => quote!(#field: or_else(#wire, self::#fn_ident),),
                 None => quote!(#field: required(#wire),),
             }
         } else {

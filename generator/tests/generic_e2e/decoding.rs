@@ -7,7 +7,7 @@ mod server;
 
 use std::collections::BTreeMap;
 
-use fixture_decoding::types::{Extras, Flags, Record, Shape};
+use fixture_decoding::types::{Extras, Flags, Merged, Record, Shape};
 use fixture_decoding::{Client, Error};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -212,6 +212,17 @@ fn a_struct_with_further_properties_keeps_them() {
     assert_eq!(
         extras.extra,
         BTreeMap::from([("a".into(), 1), ("b".into(), 2)])
+    );
+}
+
+#[test]
+fn a_struct_without_fields_reads_any_object() {
+    let merged: Merged = serde_json::from_str(r#"{"meta":{"any":[1,2]},"other":true}"#).unwrap();
+    assert!(merged.meta.is_some());
+    let error = serde_json::from_str::<Merged>(r#"{"meta":5}"#).unwrap_err();
+    assert!(
+        error.to_string().starts_with("invalid type: integer `5`"),
+        "{error}"
     );
 }
 
