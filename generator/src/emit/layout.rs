@@ -152,7 +152,7 @@ fn unparse(items: &mut Vec<Item>, out: &mut String) -> Result<(), String> {
     Ok(())
 }
 
-/// Width of a line, as rustfmt counts it.
+/// rustfmt's `max_width`, here counted in characters (rustfmt counts display width).
 const MAX_WIDTH: usize = 100;
 
 /// An item `path!(Name { field: function(arguments), ... });` laid out a field to a line, in
